@@ -30,6 +30,7 @@ export type ControlMethod =
   | 'history'
   | 'audit'
   | 'subscribe'
+  | 'unsubscribe'
   | 'submit'
   | 'results'
   | 'roles'

@@ -1,0 +1,5 @@
+export { ControlClient } from './client.js'
+export { createControlServer } from './server.js'
+export type { ControlServer, ControlServerInit, ControlServerComponents, ControlHandler } from './server.js'
+export { DaemonNotRunningError, ControlCallError, ControlClosedError } from './errors.js'
+export { CONTROL_SOCKET_NAME } from '../../protocol/control.js'
