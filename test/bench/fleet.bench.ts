@@ -1,0 +1,152 @@
+/**
+ * Issue 3's benchmark: N slm daemons against the same N HashiCorp Serf agents (Serf's default lan
+ * timings), all on 127.0.0.1 as separate processes, one run each, printed as one table.
+ *
+ * - propagation: slm, a state transition stored on its origin -> stored on all N (each daemon's
+ *   own receivedAt); Serf, a user event's handler on its origin -> handlers on all N.
+ * - detection: kill -9 of one member -> every survivor marked it unreachable / logged member-failed.
+ * - idle RSS and CPU per process over the same window, from /proc.
+ *
+ * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --heartbeat-interval MS (daemon default).
+ */
+import { existsSync } from 'node:fs'
+import { startFleet } from '../helpers/fleet.js'
+import { admitAll, converge, Observers, slmDetection, slmPropagation } from '../helpers/measure.js'
+import { sampleIdle } from '../helpers/proc-stats.js'
+import { fmt, ratio, summarize, table, type Summary } from '../helpers/report.js'
+import { slmBin } from '../helpers/slm.js'
+import { listFlag, numberFlag, type BenchOptions } from '../helpers/bench.js'
+import { serfDetection, serfPropagation, startSerfFleet } from './serf.js'
+
+interface Config {
+  events: number
+  idleMs: number
+  heartbeatIntervalMs?: number
+}
+
+/** One side's figures for one N; null where it could not be measured (see `notes`). */
+interface Figures {
+  propagation: Summary | null
+  lost: number
+  detectFirst: number | null
+  detectAll: number | null
+  rssMiB: Summary | null
+  cpuPercent: Summary | null
+  notes: string[]
+}
+
+const empty = (): Figures => ({ propagation: null, lost: 0, detectFirst: null, detectAll: null, rssMiB: null, cpuPercent: null, notes: [] })
+const why = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 200)
+const log = (s: string): void => { console.log(`  ${new Date().toISOString().slice(11, 19)} ${s}`) }
+
+async function measureSerf (n: number, cfg: Config): Promise<Figures> {
+  const out = empty()
+  log(`serf n=${n}: starting`)
+  const fleet = await startSerfFleet(n)
+  try {
+    const idle = await sampleIdle(fleet.agents.map((a) => a.pid), cfg.idleMs)
+    out.rssMiB = summarize(idle.map((s) => s.rssKiB / 1024))
+    out.cpuPercent = summarize(idle.map((s) => s.cpuPercent))
+    log(`serf n=${n}: propagation`)
+    out.propagation = summarize(await serfPropagation(fleet, cfg.events))
+    log(`serf n=${n}: failure detection`)
+    const d = await serfDetection(fleet, fleet.agents[n - 1])
+    out.detectFirst = d.first
+    out.detectAll = d.all
+  } catch (err) {
+    out.notes.push(`serf n=${n}: ${why(err)}`)
+  } finally {
+    await fleet.stop()
+  }
+  return out
+}
+
+async function measureSlm (n: number, cfg: Config): Promise<Figures> {
+  const out = empty()
+  log(`slm n=${n}: starting`)
+  const fleet = await startFleet({ n, heartbeatIntervalMs: cfg.heartbeatIntervalMs })
+  let obs: Observers | undefined
+  try {
+    await converge(fleet)
+    log(`slm n=${n}: converged; admitting`)
+    let admitted = true
+    await admitAll(fleet).catch((err) => {
+      admitted = false
+      out.notes.push(`slm n=${n}: admit failed, propagation not measured: ${why(err)}`)
+    })
+    const idle = await sampleIdle(fleet.nodes.map((x) => x.pid), cfg.idleMs)
+    out.rssMiB = summarize(idle.map((s) => s.rssKiB / 1024))
+    out.cpuPercent = summarize(idle.map((s) => s.cpuPercent))
+    obs = new Observers(fleet)
+    await obs.ready()
+    if (admitted) {
+      log(`slm n=${n}: propagation`)
+      try {
+        const p = await slmPropagation(fleet, obs, cfg.events)
+        out.propagation = summarize(p.samples)
+        out.lost = p.lost
+      } catch (err) {
+        out.notes.push(`slm n=${n}: propagation: ${why(err)}`)
+      }
+    }
+    log(`slm n=${n}: failure detection`)
+    try {
+      const d = await slmDetection(fleet, obs, fleet.nodes[n - 1])
+      out.detectFirst = d.first
+      out.detectAll = d.all
+      if (d.suspectAll !== undefined) out.notes.push(`slm n=${n}: all survivors had it suspect after ${fmt(d.suspectAll, 0)} ms`)
+    } catch (err) {
+      out.notes.push(`slm n=${n}: detection: ${why(err)}`)
+    }
+  } catch (err) {
+    out.notes.push(`slm n=${n}: ${why(err)}`)
+  } finally {
+    await obs?.stop()
+    await fleet.stop()
+  }
+  return out
+}
+
+function rows (n: number, ours: Figures, serf: Figures): string[][] {
+  const line = (metric: string, a: number | null | undefined, b: number | null | undefined, digits = 1): string[] =>
+    [String(n), metric, fmt(a, digits), fmt(b, digits), ratio(a, b)]
+  return [
+    line('propagation p50 (ms)', ours.propagation?.p50, serf.propagation?.p50),
+    line('propagation p99 (ms)', ours.propagation?.p99, serf.propagation?.p99),
+    line('propagation max (ms)', ours.propagation?.max, serf.propagation?.max),
+    line('detection, first survivor (ms)', ours.detectFirst, serf.detectFirst, 0),
+    line('detection, all survivors (ms)', ours.detectAll, serf.detectAll, 0),
+    line('RSS per process, mean (MiB)', ours.rssMiB?.mean, serf.rssMiB?.mean),
+    line('RSS per process, max (MiB)', ours.rssMiB?.max, serf.rssMiB?.max),
+    line('idle CPU per process, mean (% core)', ours.cpuPercent?.mean, serf.cpuPercent?.mean, 2),
+    line('idle CPU per process, max (% core)', ours.cpuPercent?.max, serf.cpuPercent?.max, 2)
+  ]
+}
+
+export async function run (opts: BenchOptions): Promise<string> {
+  const sizes = listFlag(opts.args, 'sizes', opts.quick ? [10] : [10, 30, 50])
+  const cfg: Config = {
+    events: numberFlag(opts.args, 'events', 20),
+    idleMs: numberFlag(opts.args, 'idle-ms', opts.quick ? 10_000 : 20_000)
+  }
+  const hb = numberFlag(opts.args, 'heartbeat-interval', 0)
+  if (hb > 0) cfg.heartbeatIntervalMs = hb
+  const haveSlm = existsSync(slmBin()[1])
+  console.log(`sizes ${sizes.join(', ')}; ${cfg.events} events each; idle window ${cfg.idleMs / 1000} s; ` +
+    `slm heartbeat ${cfg.heartbeatIntervalMs ?? 'default'} ms; Serf lan profile, user events not coalesced`)
+
+  const body: string[][] = []
+  const notes: string[] = []
+  for (const n of sizes) {
+    const serf = await measureSerf(n, cfg).catch((err) => ({ ...empty(), notes: [`serf n=${n}: ${why(err)}`] }))
+    const ours = haveSlm
+      ? await measureSlm(n, cfg).catch((err) => ({ ...empty(), notes: [`slm n=${n}: ${why(err)}`] }))
+      : { ...empty(), notes: [`slm n=${n}: ${slmBin()[1]} not built`] }
+    body.push(...rows(n, ours, serf))
+    notes.push(...serf.notes, ...ours.notes)
+    if (ours.lost > 0) notes.push(`slm n=${n}: ${ours.lost} transitions never reached every node`)
+    if (ours.propagation !== null) notes.push(`slm n=${n}: ${ours.propagation.n} propagation samples`)
+  }
+  const report = table(['N', 'metric', 'slm', 'serf', 'slm/serf'], body)
+  return notes.length > 0 ? `${report}\n\nnotes:\n${notes.map((s) => `- ${s}`).join('\n')}` : report
+}

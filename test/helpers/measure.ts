@@ -1,0 +1,137 @@
+/**
+ * Measurements on a running slm fleet, shared by the benchmark and the chaos/scale runs. Times come
+ * from each daemon's own `receivedAt` stamps (one host, one clock), not from the harness, so CLI
+ * start-up and polling delays do not enter the figures.
+ */
+import type { Change, Follower } from './follow.js'
+import type { Fleet, FleetNode } from './fleet.js'
+import { mapLimit } from './procs.js'
+import { SlmCliError } from './slm.js'
+import { waitFor } from './wait.js'
+
+/** Waits until every running node knows all `n` nodes and sees the others alive. */
+export async function converge (fleet: Fleet, timeoutMs = 120_000): Promise<void> {
+  const running = fleet.nodes.filter((x) => x.child !== null)
+  const pending = new Set(running)
+  await waitFor(async () => {
+    // Converged nodes are not asked again: N CLI calls per round would load a large fleet.
+    await mapLimit([...pending], 4, async (node) => {
+      const s = await fleet.status(node.name)
+      const l = s.liveness ?? {}
+      if ((s.nodes ?? running.length) >= running.length && (l.alive ?? 0) >= running.length - 1 &&
+        (l.suspect ?? 0) === 0 && (l.unreachable ?? 0) === 0) pending.delete(node)
+    })
+    return pending.size === 0
+  }, { timeoutMs, intervalMs: 500, what: `all ${running.length} nodes to see each other alive` })
+}
+
+/** `slm admit --all-discovered`, then waits until n1 lists every node `online`. */
+export async function admitAll (fleet: Fleet, timeoutMs = 90_000): Promise<void> {
+  const args = ['admit', '--all-discovered', '--key', fleet.operatorKey]
+  const r = await fleet.slm(args, { dir: fleet.nodes[0].dir })
+  if (r.code !== 0) throw new SlmCliError(args, r)
+  await waitFor(async () => (await fleet.nodesOf(fleet.nodes[0].name)).every((x) => x.state === 'online'),
+    { timeoutMs, intervalMs: 1000, what: 'every node online after admit' })
+}
+
+/** One follower per running node, recording every change each node stores, by observer name. */
+export class Observers {
+  readonly seen = new Map<string, Change[]>()
+  private readonly followers: Follower[] = []
+
+  constructor (private readonly fleet: Fleet) {
+    for (const node of fleet.nodes.filter((x) => x.child !== null)) {
+      const list: Change[] = []
+      this.seen.set(node.name, list)
+      // Heartbeats are dropped unparsed; liveness changes are kept for failure detection.
+      this.followers.push(fleet.follow(node.name, (c) => { list.push(c) }, { heartbeats: true, skipKinds: ['heartbeat'] }))
+    }
+  }
+
+  async ready (timeoutMs = 60_000): Promise<void> {
+    await Promise.all(this.followers.map(async (f) => { await f.ready(timeoutMs) }))
+  }
+
+  /** When `observer` stored the transition `origin#seq`, or undefined. */
+  at (observer: string, origin: string, seq: number): number | undefined {
+    return this.seen.get(observer)?.find((c) => c.origin === origin && c.seq === seq && c.type === 'transition')?.receivedAt
+  }
+
+  /** Transitions authored by `node`, as its own follower saw them stored, after `since`. */
+  transitionsOf (node: FleetNode, since: number): Change[] {
+    return (this.seen.get(node.name) ?? []).filter((c) => c.origin === node.nodeId && c.type === 'transition' && c.receivedAt >= since)
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.followers.map(async (f) => { await f.stop() }))
+  }
+}
+
+const stateAfter = (c: Change): string | undefined => (c.event as { body?: { to?: string } } | undefined)?.body?.to
+
+/**
+ * Drives nodes through maintenance (enter planned, then exit: 1 + 2-3 transitions per cycle) until
+ * `count` transitions have been stored on every observer. Each sample: the last observer's
+ * `receivedAt` minus the origin's own. Samples that never reach everyone are counted as `lost`.
+ */
+export async function slmPropagation (fleet: Fleet, obs: Observers, count: number, budgetMs = 180_000): Promise<{ samples: number[], lost: number }> {
+  const observers = [...obs.seen.keys()]
+  const nodes = fleet.nodes.filter((x) => x.child !== null)
+  const since = Date.now()
+  const deadline = since + budgetMs
+  const complete = (node: FleetNode): boolean =>
+    obs.transitionsOf(node, since).every((c) => observers.every((o) => obs.at(o, c.origin, c.seq as number) !== undefined))
+  const lastState = (node: FleetNode): string | undefined => {
+    const own = obs.transitionsOf(node, since)
+    return own.length > 0 ? stateAfter(own[own.length - 1]) : 'online'
+  }
+  const command = async (args: string[], node: FleetNode): Promise<void> => {
+    const full = [...args, '--key', fleet.operatorKey]
+    const r = await fleet.slm(full, { dir: node.dir })
+    if (r.code !== 0) throw new SlmCliError(full, r)
+  }
+  const produced = (): number => nodes.reduce((s, n) => s + obs.transitionsOf(n, since).length, 0)
+
+  for (let round = 0; produced() < count && Date.now() < deadline && round < count * 2; round++) {
+    const node = nodes[round % nodes.length]
+    const before = obs.transitionsOf(node, since).length
+    await command(['maintenance', 'enter', node.name, '--type', 'planned', '--reason', 'bench'], node)
+    await waitFor(() => obs.transitionsOf(node, since).length > before && complete(node),
+      { timeoutMs: 20_000, intervalMs: 20, what: `${node.name}'s maintenance transition on all nodes` })
+    await command(['maintenance', 'exit', node.name], node)
+    // The node walks back to online by itself; a node that stays in recovering is left there.
+    await waitFor(() => lastState(node) === 'online' && complete(node),
+      { timeoutMs: 20_000, intervalMs: 20, what: `${node.name} back online on all nodes` }).catch(() => {})
+  }
+
+  const samples: number[] = []
+  let lost = 0
+  for (const node of nodes) {
+    for (const c of obs.transitionsOf(node, since)) {
+      const times = observers.map((o) => obs.at(o, c.origin, c.seq as number))
+      if (times.some((t) => t === undefined)) lost++
+      else samples.push(Math.max(...(times as number[])) - c.receivedAt)
+    }
+  }
+  return { samples, lost }
+}
+
+/** kill -9 `victim`; ms until the first and until every survivor stored it as `unreachable`. */
+export async function slmDetection (fleet: Fleet, obs: Observers, victim: FleetNode, timeoutMs = 120_000): Promise<{ first: number, all: number, suspectAll?: number }> {
+  const survivors = [...obs.seen.keys()].filter((name) => name !== victim.name)
+  const id = victim.nodeId
+  const killedAt = Date.now()
+  await fleet.kill(victim.name, 'SIGKILL')
+  const when = (name: string, liveness: string): number | undefined => obs.seen.get(name)
+    ?.find((c) => c.kind === 'liveness' && c.liveness === liveness && c.receivedAt >= killedAt && (c.origin === id || c.key === id))?.receivedAt
+  const times = await waitFor(() => {
+    const t = survivors.map((name) => when(name, 'unreachable'))
+    return t.every((x) => x !== undefined) ? t as number[] : null
+  }, { timeoutMs, intervalMs: 100, what: `every survivor to mark ${victim.name} unreachable` })
+  const suspect = survivors.map((name) => when(name, 'suspect'))
+  return {
+    first: Math.min(...times) - killedAt,
+    all: Math.max(...times) - killedAt,
+    ...(suspect.every((x) => x !== undefined) ? { suspectAll: Math.max(...(suspect as number[])) - killedAt } : {})
+  }
+}

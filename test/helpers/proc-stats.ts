@@ -1,0 +1,70 @@
+/**
+ * Resident memory and CPU time of a process, read from /proc so slm daemons and Serf agents are
+ * measured the same way. Linux only; elsewhere the readers return null.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { sleep } from './wait.js'
+
+let clkTck: number | undefined
+
+/** Clock ticks per second (`getconf CLK_TCK`), the unit of utime and stime in /proc/PID/stat. */
+export function clockTicks (): number {
+  if (clkTck !== undefined) return clkTck
+  try {
+    clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    clkTck = 100
+  }
+  return clkTck
+}
+
+/** VmRSS of `pid` in KiB, or null if the process is gone. */
+export function rssKiB (pid: number): number | null {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m === null ? null : Number(m[1])
+  } catch {
+    return null
+  }
+}
+
+/** utime + stime of `pid` in clock ticks, or null if the process is gone. */
+export function cpuTicks (pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return null
+  }
+}
+
+export interface IdleSample {
+  pid: number
+  rssKiB: number
+  /** Mean CPU over the window, in percent of one core. */
+  cpuPercent: number
+}
+
+/**
+ * Samples every pid over the same `windowMs` window: CPU from the tick delta, RSS at the end.
+ * Processes that vanish during the window are left out.
+ */
+export async function sampleIdle (pids: number[], windowMs: number): Promise<IdleSample[]> {
+  const before = new Map(pids.map((pid) => [pid, cpuTicks(pid)]))
+  const t0 = process.hrtime.bigint()
+  await sleep(windowMs)
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  const out: IdleSample[] = []
+  for (const pid of pids) {
+    const a = before.get(pid)
+    const b = cpuTicks(pid)
+    const rss = rssKiB(pid)
+    if (a == null || b === null || rss === null) continue
+    out.push({ pid, rssKiB: rss, cpuPercent: ((b - a) / clockTicks()) / seconds * 100 })
+  }
+  return out
+}

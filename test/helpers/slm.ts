@@ -1,0 +1,126 @@
+/**
+ * Driving the built `slm` CLI as a user would: one process per call, and `slm daemon` as a child of
+ * its own whose output goes to `<dir>/daemon.log`. Only the CLI contract of DESIGN.md is used, so the
+ * harness proves what scripts and operators rely on.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { run, spawnTracked, type RunResult } from './procs.js'
+import { WaitAbort, waitFor } from './wait.js'
+
+/** The repo root: the nearest parent holding slm's package.json (works from test/ and dist/test/). */
+export function repoRoot (): string {
+  if (process.env.SLM_REPO !== undefined) return process.env.SLM_REPO
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg) && /"name":\s*"slm"/.test(readFileSync(pkg, 'utf8'))) return dir
+    dir = dirname(dir)
+  }
+  throw new Error('cannot find the slm repo root above ' + fileURLToPath(import.meta.url))
+}
+
+/** `[node, <repo>/dist/node/cli/main.js]`: the CLI as built by `npm run build`. */
+export function slmBin (): [string, string] {
+  return [process.execPath, join(repoRoot(), 'dist', 'node', 'cli', 'main.js')]
+}
+
+export interface SlmOptions {
+  /** State dir, passed as `--dir` and `SLM_DIR`. */
+  dir?: string
+  /** Appends `--json`. */
+  json?: boolean
+  /** @default 30000 */
+  timeoutMs?: number
+  env?: NodeJS.ProcessEnv
+}
+
+/** Runs `slm ARGS [--dir DIR] [--json]` to completion. */
+export async function slm (args: string[], opts: SlmOptions = {}): Promise<RunResult> {
+  const [node, main] = slmBin()
+  const env = { ...process.env, ...opts.env }
+  // A developer's own SLM_DIR must never leak into a test fleet.
+  delete env.SLM_DIR
+  const full = [main, ...args]
+  if (opts.dir !== undefined) {
+    env.SLM_DIR = opts.dir
+    full.push('--dir', opts.dir)
+  }
+  if (opts.json === true) full.push('--json')
+  return await run(node, full, { env, timeoutMs: opts.timeoutMs ?? 30_000 })
+}
+
+/** A failed `slm` call, with what it printed. */
+export class SlmCliError extends Error {
+  readonly code = 'ERR_SLM_CLI'
+  readonly result: RunResult
+  constructor (args: string[], result: RunResult) {
+    super(`slm ${args.join(' ')} exited ${result.code}: ${(result.stderr.trim() || result.stdout.trim()).slice(0, 500)}`)
+    this.name = 'SlmCliError'
+    this.result = result
+  }
+}
+
+/** Runs `slm ARGS --json` and returns the parsed output, throwing on a non-zero exit. */
+export async function slmJson<T = any> (args: string[], opts: SlmOptions = {}): Promise<T> {
+  const r = await slm(args, { ...opts, json: true })
+  if (r.code !== 0 || r.json === undefined) throw new SlmCliError(args, r)
+  return r.json as T
+}
+
+/** Spawns `slm daemon --dir DIR ARGS`, appending its stdout and stderr to `<dir>/daemon.log`. */
+export function spawnDaemon (dir: string, args: string[]): ChildProcess {
+  const [node, main] = slmBin()
+  // A file descriptor, not a pipe: the log survives the harness stalling or dying first.
+  const fd = openSync(join(dir, 'daemon.log'), 'a')
+  try {
+    const env = { ...process.env, SLM_DIR: dir }
+    return spawnTracked(node, [main, 'daemon', '--dir', dir, ...args], { env, stdio: ['ignore', fd, fd] })
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The last `lines` lines of a daemon's log, for error messages. */
+export function logTail (dir: string, lines = 20): string {
+  try {
+    return readFileSync(join(dir, 'daemon.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no daemon.log)'
+  }
+}
+
+/**
+ * Polls `slm status --json` until the daemon answers with a listen address. Fails early, with the
+ * log's tail, if the daemon exits first.
+ */
+export async function waitReady (dir: string, child: ChildProcess, timeoutMs = 60_000): Promise<any> {
+  let exited = false
+  child.once('exit', () => { exited = true })
+  try {
+    return await waitFor(async () => {
+      if (exited || child.exitCode !== null) throw new WaitAbort(new DaemonExitedError(dir, child))
+      const r = await slm(['status'], { dir, json: true, timeoutMs: 10_000 })
+      return r.code === 0 && Array.isArray(r.json?.listenAddrs) && r.json.listenAddrs.length > 0 ? r.json : null
+    }, { timeoutMs, intervalMs: 200, what: `the daemon in ${dir} to answer 'slm status'` })
+  } catch (err) {
+    if (err instanceof DaemonExitedError) throw err
+    throw new Error(`${(err as Error).message}\n--- ${dir}/daemon.log ---\n${logTail(dir)}`)
+  }
+}
+
+export class DaemonExitedError extends Error {
+  readonly code = 'ERR_DAEMON_EXITED'
+  constructor (dir: string, child: ChildProcess) {
+    super(`slm daemon in ${dir} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready\n--- daemon.log ---\n${logTail(dir)}`)
+    this.name = 'DaemonExitedError'
+  }
+}
+
+/** The loopback multiaddr among `listenAddrs`, with `/p2p/<id>` appended when missing. */
+export function pickAddr (listenAddrs: string[], nodeId: string): string {
+  const addr = listenAddrs.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? listenAddrs[0]
+  return addr.includes('/p2p/') ? addr : `${addr}/p2p/${nodeId}`
+}
