@@ -25,7 +25,7 @@ export class ControlClient {
       onLine: (line) => { this.onLine(line) },
       onOversize: () => { socket.destroy() }
     })
-    socket.on('close', () => { this.onClose() })
+    socket.on('close', () => { this.handleClose() })
     socket.on('error', () => { /* surfaced through 'close' */ })
   }
 
@@ -99,7 +99,7 @@ export class ControlClient {
     else p.reject(new ControlCallError(msg.error.code, msg.error.message))
   }
 
-  private onClose (): void {
+  private handleClose (): void {
     if (this.closed) return
     this.closed = true
     for (const p of this.pending.values()) p.reject(new ControlClosedError())

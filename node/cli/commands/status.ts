@@ -1,0 +1,25 @@
+import type { Command } from 'commander'
+import type { StatusView } from '../../../protocol/control.js'
+import { globals } from '../context.js'
+import { withDaemon } from '../daemon-client.js'
+import { emit, formatKeyValues } from '../output.js'
+
+export function register (program: Command): void {
+  program.command('status')
+    .description('this node: id, addresses, peers, liveness counts, replica digest')
+    .option('--json', 'machine-readable JSON output')
+    .action(async (_opts, cmd: Command) => {
+      const g = globals(cmd)
+      const status = await withDaemon(g.dir, async (c) => await c.call<StatusView>('status'))
+      emit(g.json, status, (s) => formatKeyValues([
+        ['node', `${s.name} (${s.nodeId})`],
+        ['state', s.state],
+        ['version', s.version],
+        ['listen', s.listenAddrs.join(' ')],
+        ['peers', s.peers],
+        ['nodes', `${s.nodes} (alive ${s.liveness.alive}, suspect ${s.liveness.suspect}, unreachable ${s.liveness.unreachable})`],
+        ['code source', s.codeSource == null ? 'none' : `${s.codeSource.holder} (term ${s.codeSource.term})`],
+        ['replica digest', s.replicaDigest]
+      ]))
+    })
+}

@@ -1,0 +1,290 @@
+/**
+ * The code-source role and code distribution on one node: runs the election, announces commits
+ * when this node holds the role, and rolls the role's desired commit out on this node when its
+ * turn comes. I/O around the pure election and rollout decisions.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { CodeStatusView, CodeCommitView } from '../../protocol/control.js'
+import { hlcMs } from '../../protocol/hlc.js'
+import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protocol/types.js'
+import { affectedRoles, resolveTargetPath } from '../roles/index.js'
+import type { Daemon } from '../daemon/daemon.js'
+import { nodeViews } from '../daemon/fleet-view.js'
+import { runShell } from '../daemon/exec.js'
+import { runRoleChecks } from '../health/index.js'
+import { currentHolder, decide, type Candidate } from './election.js'
+import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle } from './git.js'
+import { CodeIndex } from './index-of.js'
+import { decideDeploy, isHalted, memberReason, type RolloutMember } from './rollout.js'
+import { BundleTransfer, fetchBundle } from './transfer.js'
+import { deployRole } from './deploy.js'
+import { runningSha } from './release.js'
+
+export class CodeManager {
+  private readonly d: Daemon
+  readonly index = new CodeIndex()
+  private ownLease: Lease | null = null
+  private timer?: NodeJS.Timeout
+  private stopped = true
+  private deploying = false
+  private settledAt = 0
+  private transfer?: BundleTransfer
+  bytesServed = 0
+  bytesFetched = 0
+
+  constructor (d: Daemon) {
+    this.d = d
+  }
+
+  private get dir (): string { return join(this.d.config.dir, 'code') }
+  private get cache (): string { return join(this.dir, 'cache.git') }
+  private bundlePath (sha: string): string { return join(this.dir, 'bundles', `${sha}.bundle`) }
+  private get leaseMs (): number { return Math.max(3 * this.d.config.heartbeatIntervalMs, 3000) }
+
+  async start (events: NodeEvent[]): Promise<void> {
+    for (const e of events) this.index.add(e)
+    this.stopped = false
+    this.settledAt = Date.now() + 2 * this.d.config.heartbeatIntervalMs
+    this.transfer = new BundleTransfer({
+      node: this.d.node,
+      bundleFor: async (sha) => await this.bundleFor(sha),
+      onServed: (bytes) => { this.bytesServed += bytes },
+      onError: (where, err) => { this.d.log.debug({ where, err: String(err) }, 'code transfer') }
+    })
+    await this.transfer.start()
+    this.schedule(500)
+  }
+
+  stop (): void {
+    this.stopped = true
+    clearTimeout(this.timer)
+  }
+
+  onEvent (e: NodeEvent): void {
+    this.index.add(e)
+    if (e.type === 'code_report') this.poke()
+  }
+
+  poke (): void { this.schedule(20) }
+
+  private schedule (ms: number): void {
+    if (this.stopped) return
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.tick().catch((err) => { this.d.log.warn({ err: String(err) }, 'code tick failed') })
+        .finally(() => { this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs)) })
+    }, ms)
+  }
+
+  lease (): Lease | null { return this.ownLease }
+
+  private members (): Candidate[] {
+    return this.d.store.listNodes().map((n) => ({
+      id: n.id,
+      alive: n.id === this.d.id || this.d.peers.livenessOf(n.id) === 'alive',
+      candidate: n.id === this.d.id ? this.d.config.codeSource.repo != null : (n.heartbeat?.codeSourceCandidate ?? false),
+      ...(n.heartbeat?.lease != null ? { lease: n.heartbeat.lease } : {})
+    }))
+  }
+
+  currentLease (): Lease | null {
+    return currentHolder({ members: this.members(), now: Date.now(), self: this.d.id, ownLease: this.ownLease })
+  }
+
+  holder (): string | null { return this.currentLease()?.holder ?? null }
+
+  private pin (): string | null {
+    const v = this.d.store.getRegister('codesource/pin')?.value
+    if (typeof v !== 'string') return null
+    return this.d.store.getNode(v)?.id ?? v
+  }
+
+  sourceView (): Record<string, unknown> {
+    const lease = this.currentLease()
+    return {
+      holder: lease?.holder ?? null,
+      holderName: lease != null ? (this.d.store.getNode(lease.holder)?.name ?? lease.holder) : null,
+      term: lease?.term ?? null,
+      expiresAt: lease?.expiresAt ?? null,
+      pinned: this.pin(),
+      candidates: this.members().filter(m => m.candidate).map(m => ({ id: m.id, name: this.d.store.getNode(m.id)?.name ?? m.id, alive: m.alive }))
+    }
+  }
+
+  private async tick (): Promise<void> {
+    const now = Date.now()
+    const action = decide({ self: this.d.id, members: this.members(), pin: this.pin(), now, leaseMs: this.leaseMs, settled: now >= this.settledAt, ownLease: this.ownLease })
+    const had = this.ownLease?.term
+    if (action.kind === 'claim' || action.kind === 'renew') this.ownLease = action.lease
+    else if (action.kind === 'release') this.ownLease = null
+    if (action.kind === 'claim' || (action.kind === 'release' && had != null)) {
+      this.d.log.info({ action: action.kind, term: action.kind === 'claim' ? action.lease.term : had }, 'code-source lease')
+      this.d.beatSoon()
+    }
+    if (this.ownLease != null && this.holder() === this.d.id) await this.announceHead().catch((err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
+    await this.rollout()
+  }
+
+  /** The hook's `slm code notify`: announce HEAD (or `rev`) if this node holds the role. */
+  async notify (p: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const repo = this.d.config.codeSource.repo
+    if (repo == null) throw new CodeError('ERR_NOT_CANDIDATE', 'this node has no code-source repo configured (codeSource.repo / --code-source-repo)')
+    if (this.holder() !== this.d.id) {
+      // Announced when this node takes the role (announceHead runs on every tick as holder).
+      return { announced: false, holder: this.holder(), reason: 'this node does not hold the code-source role now; the commit is announced if it does' }
+    }
+    const info = await this.announceHead(typeof p.rev === 'string' ? p.rev : undefined)
+    return { announced: info != null, sha: info?.sha ?? null }
+  }
+
+  /** Announces `rev` (default HEAD) unless already announced: also catches commits made while down. */
+  private async announceHead (rev?: string): Promise<{ sha: string } | null> {
+    const repo = this.d.config.codeSource.repo
+    if (repo == null || !existsSync(repo)) return null
+    const info = await commitInfo(repo, rev ?? 'HEAD')
+    if (this.index.announcements.some(a => a.sha === info.sha)) return null
+    await this.d.self.record('code_announce', {
+      sha: info.sha,
+      branch: info.branch,
+      author: info.author,
+      message: info.message,
+      changedPaths: info.changedPaths,
+      affectedRoles: affectedRoles(info.changedPaths, this.d.store.roles()),
+      term: this.ownLease?.term ?? 0,
+      committedAt: info.committedAt
+    })
+    return info
+  }
+
+  log (): CodeCommitView[] {
+    return this.index.fenced().map(a => ({ sha: a.sha, branch: a.branch, author: a.author, message: a.message, changedPaths: a.changedPaths, affectedRoles: a.affectedRoles, announcedBy: a.origin, at: hlcMs(a.hlc) })).reverse()
+  }
+
+  private desired (role: string): DesiredCode | null {
+    const v = this.d.store.getRegister(`desired/${role}`)?.value
+    return v == null ? null : v as DesiredCode
+  }
+
+  private rolloutMembers (role: string): RolloutMember[] {
+    return nodeViews(this.d).filter(v => v.roles.includes(role) && v.state !== 'retired').map(v => ({
+      id: v.id,
+      alive: v.liveness === 'alive',
+      running: v.versions[role] ?? this.index.latestReport(v.id, role)?.running ?? null,
+      report: this.index.latestReport(v.id, role)
+    }))
+  }
+
+  status (onlyRole?: string): CodeStatusView {
+    const roles = new Set<string>()
+    for (const r of this.d.store.listRegisters('desired/')) if (r.value != null) roles.add(r.key.slice('desired/'.length))
+    if (onlyRole != null) { roles.clear(); roles.add(onlyRole) }
+    const names = new Map(this.d.store.listNodes().map(n => [n.id, n.name]))
+    return {
+      roles: [...roles].sort().map((role) => {
+        const desired = this.desired(role)
+        const members = this.rolloutMembers(role)
+        const halted = desired != null && isHalted(desired, members)
+        const nodes = members.map(m => ({ node: m.id, nodeName: names.get(m.id) ?? m.id, role, desired: desired?.sha ?? null, running: m.running, attempted: m.report?.sha ?? null, reason: memberReason(desired, m, halted) }))
+        return { role, desired, total: nodes.length, done: nodes.filter(n => n.reason === 'in_sync').length, failed: nodes.filter(n => n.reason === 'failed' || n.reason === 'rolled_back').length, halted, nodes }
+      })
+    }
+  }
+
+  private async rollout (): Promise<void> {
+    if (this.deploying) return
+    const me = nodeViews(this.d).find(v => v.id === this.d.id)
+    if (me == null || me.state === 'retired' || me.state === 'deprovisioning') return
+    for (const roleName of me.roles) {
+      const desired = this.desired(roleName)
+      const role = this.d.store.roles().find(r => r.name === roleName)
+      if (desired == null || role == null) continue
+      const target = resolveTargetPath(role, this.d.config.dir)
+      const members = this.rolloutMembers(roleName).map(m => m.id === this.d.id ? { ...m, running: null } : m)
+      const self = members.find(m => m.id === this.d.id)
+      if (self != null) self.running = await runningSha(target)
+      const decision = decideDeploy(desired, members, this.d.id, me.state.startsWith('maintenance_'))
+      if (!decision.go) continue
+      this.deploying = true
+      try {
+        await this.deploy(role, desired.sha)
+      } finally {
+        this.deploying = false
+      }
+      return
+    }
+  }
+
+  private async deploy (role: RoleDefinition, sha: string): Promise<void> {
+    await this.d.self.record('code_report', { role: role.name, sha, status: 'fetching' })
+    const restartCmd = this.d.config.remediation.restartCommand
+    const out = await deployRole(role, sha, {
+      stateDir: this.d.config.dir,
+      cacheRepo: this.cache,
+      obtain: async (s) => { await this.obtain(s) },
+      run: async (command, cwd) => await runShell(command, { cwd, timeoutMs: 600_000 }),
+      restart: async (r) => {
+        let output = ''
+        for (const svc of r.systemdServices) {
+          const res = await runShell(`${restartCmd} '${svc.replace(/'/g, '')}'`, { timeoutMs: 120_000 })
+          if (!res.ok) return res
+          output += res.output
+        }
+        return { ok: true, output }
+      },
+      check: async (r) => {
+        const res = (await runRoleChecks([r]))[r.name] ?? { ok: true }
+        return { ok: res.ok, detail: res.detail ?? '' }
+      }
+    })
+    await this.d.self.record('code_report', {
+      role: role.name,
+      sha,
+      status: out.status,
+      ...(out.running != null ? { running: out.running } : {}),
+      ...(out.status !== 'applied' ? { reason: out.reason.slice(0, 1000) } : {})
+    })
+    this.d.beatSoon()
+  }
+
+  /** Gets `sha` into the cache: from our own repo, else a bundle from peers that have it. */
+  private async obtain (sha: string): Promise<void> {
+    await ensureCacheRepo(this.cache)
+    if (await hasCommit(this.cache, sha)) return
+    const repo = this.d.config.codeSource.repo
+    if (repo != null && await hasCommit(repo, sha)) {
+      await createBundle(repo, sha, this.bundlePath(sha))
+      await importBundle(this.cache, this.bundlePath(sha), sha)
+      return
+    }
+    const deadline = Date.now() + 10 * 60_000
+    for (let round = 0; Date.now() < deadline && !this.stopped; round++) {
+      const holder = this.holder()
+      const have = this.index.holdersOf(sha).filter(id => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive')
+      // Peers that already have it first, in random order, the holder last: spreads the upload.
+      const order = [...have.sort(() => Math.random() - 0.5), ...(holder != null && holder !== this.d.id && !have.includes(holder) ? [holder] : [])]
+      for (const id of order) {
+        try {
+          this.bytesFetched += await fetchBundle(this.d.node, peerIdFromString(id), sha, this.bundlePath(sha))
+          await importBundle(this.cache, this.bundlePath(sha), sha)
+          return
+        } catch (err: any) {
+          if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') this.d.metrics.reject('code_bad_bundle')
+          this.d.log.debug({ peer: id, err: String(err?.message ?? err) }, 'bundle fetch failed')
+        }
+      }
+      await new Promise(resolve => setTimeout(resolve, Math.min(500 * (round + 1), 3000)))
+    }
+    throw new CodeError('ERR_FETCH', `could not fetch ${sha.slice(0, 12)} from any peer`)
+  }
+
+  private async bundleFor (sha: string): Promise<string | null> {
+    const path = this.bundlePath(sha)
+    if (existsSync(path)) return path
+    const repo = this.d.config.codeSource.repo
+    if (repo != null && await hasCommit(repo, sha)) { await createBundle(repo, sha, path); return path }
+    if (await hasCommit(this.cache, sha)) { await createBundle(this.cache, sha, path); return path }
+    return null
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Receives operator commands from every path (control socket, gossip, anti-entropy), runs the
+ * checks, stores accepted ones with their seen-set entry, writes fleet data, and hands node-scoped
+ * actions that target this node to the lifecycle. Results are recorded as node events.
+ */
+import type { CommandEnvelope, CommandResultStatus, Register, TrustEntry } from '../../protocol/types.js'
+import { checkCommand, type CheckResult, type RejectCode } from './check.js'
+import { fleetWrites } from './fleet.js'
+import { NODE_ACTIONS } from './policy.js'
+import { matchesTarget, type TargetSubject } from './target.js'
+
+export interface CommandStore {
+  trust: (key: string) => TrustEntry | undefined
+  trustList: () => TrustEntry[]
+  hasSeen: (id: string) => boolean
+  /** Stores the command and its seen-set entry in one transaction. */
+  putCommand: (cmd: CommandEnvelope) => Promise<void>
+  getRegisterValue: (key: string) => unknown
+  applyRegister: (reg: Register) => Promise<boolean>
+  recordResult: (cmd: CommandEnvelope, status: CommandResultStatus, reason?: string) => Promise<void>
+}
+
+export interface NodeActionOutcome { status: 'applied' | 'failed' | 'rejected', reason?: string }
+
+export interface CommandProcessorComponents {
+  store: CommandStore
+  self: () => TargetSubject
+  /** Applies a node-scoped action to this node's lifecycle. */
+  applyNodeAction: (cmd: CommandEnvelope, issuer: TrustEntry) => Promise<NodeActionOutcome>
+  /** Called after fleet data changed (e.g. new desired code or window). */
+  onFleetChange?: (regs: Register[]) => void
+  onReject: (code: RejectCode, cmd?: CommandEnvelope) => void
+  now?: () => number
+  skewMs: number
+}
+
+export type ReceiveSource = 'local' | 'gossip' | 'sync'
+
+/** Fleet actions whose target is the whole fleet record their result once, on the accepting node. */
+const GLOBAL_FLEET_ACTIONS = new Set(['trust_add', 'trust_remove', 'role_define', 'role_delete', 'admission_policy', 'code_source_pin', 'code_source_unpin', 'code_pause', 'code_resume', 'code_rollback', 'maintenance_cancel'])
+
+export class CommandProcessor {
+  private readonly c: CommandProcessorComponents
+  private chain: Promise<unknown> = Promise.resolve()
+
+  constructor (components: CommandProcessorComponents) {
+    this.c = components
+  }
+
+  /** Serialises processing so two commands never interleave their lifecycle steps. */
+  async receive (raw: unknown, source: ReceiveSource): Promise<CheckResult> {
+    const run = this.chain.then(async () => await this.process(raw, source))
+    this.chain = run.catch(() => {})
+    return await run
+  }
+
+  private async process (raw: unknown, source: ReceiveSource): Promise<CheckResult> {
+    const now = this.c.now?.() ?? Date.now()
+    const res = checkCommand(raw, { trust: this.c.store.trust, seen: this.c.store.hasSeen, now, skewMs: this.c.skewMs })
+    if (!res.ok) {
+      // Duplicates are normal with gossip plus anti-entropy; only a local re-submit is an error.
+      if (res.code !== 'replayed' || source === 'local') this.c.onReject(res.code, res.command)
+      return res
+    }
+    const { command, issuer } = res
+    const lastAdmin = this.removesLastAdmin(command)
+    await this.c.store.putCommand(command)
+    if (lastAdmin != null) {
+      if (source === 'local') await this.c.store.recordResult(command, 'rejected', lastAdmin)
+      return { ok: false, code: 'forbidden', message: lastAdmin, command }
+    }
+    const regs = fleetWrites(command, this.c.store.getRegisterValue)
+    const won: Register[] = []
+    for (const r of regs) if (await this.c.store.applyRegister(r)) won.push(r)
+    if (won.length > 0) this.c.onFleetChange?.(won)
+    await this.applyHere(command, issuer, source)
+    return res
+  }
+
+  /** Re-applies stored node-scoped commands this node has not answered yet (it was offline). */
+  async catchUp (pending: CommandEnvelope[], issuerOf: (cmd: CommandEnvelope) => TrustEntry | undefined): Promise<void> {
+    const now = this.c.now?.() ?? Date.now()
+    for (const cmd of [...pending].sort((a, b) => a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : 0)) {
+      if (now > cmd.expiresAt + this.c.skewMs) continue
+      const issuer = issuerOf(cmd)
+      if (issuer == null) continue
+      await (this.chain = this.chain.then(async () => await this.applyHere(cmd, issuer, 'sync')).catch(() => {}))
+    }
+  }
+
+  private async applyHere (command: CommandEnvelope, issuer: TrustEntry, source: ReceiveSource): Promise<void> {
+    const self = this.c.self()
+    if (NODE_ACTIONS.has(command.action)) {
+      if (!matchesTarget(command.target, self)) return
+      await this.c.store.recordResult(command, 'accepted')
+      const out = await this.c.applyNodeAction(command, issuer)
+      await this.c.store.recordResult(command, out.status, out.reason)
+      return
+    }
+    const global = GLOBAL_FLEET_ACTIONS.has(command.action) || command.target.kind === 'all'
+    if (global ? source === 'local' : matchesTarget(command.target, self)) {
+      await this.c.store.recordResult(command, 'applied')
+    }
+  }
+
+  private removesLastAdmin (cmd: CommandEnvelope): string | null {
+    if (cmd.action !== 'trust_remove') return null
+    const key = (cmd.params as { key?: string }).key
+    const admins = this.c.store.trustList().filter(t => t.role === 'admin')
+    if (admins.length === 1 && admins[0].key === key) return 'the last admin cannot be removed'
+    return null
+  }
+}

@@ -1,0 +1,5 @@
+export { loadConfig, readConfigFile, configFromEnv, ConfigError } from './load.js'
+export type { LoadOptions } from './load.js'
+export { validateConfig } from './validate.js'
+export { defaultConfig, DEFAULT_DIR, DEFAULT_CONFIG_FILE } from './defaults.js'
+export type { DaemonConfig, PartialConfig } from './types.js'

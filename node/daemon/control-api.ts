@@ -1,0 +1,75 @@
+/**
+ * The control socket's methods, answered from the local replica: the CLI and TUI never open the
+ * database themselves (PITFALLS: even a read-only LMDB open writes the lock file).
+ */
+import type { AuditItem, CommandResultView, StatusView } from '../../protocol/control.js'
+import { SlmError } from '../../protocol/errors.js'
+import { countLiveness } from '../liveness/index.js'
+import type { ControlHandler } from '../control/index.js'
+import type { Daemon } from './daemon.js'
+import { nodeViewOf, nodeViews } from './fleet-view.js'
+import { auditItems, commandResults } from './audit.js'
+
+class NotFoundError extends SlmError {
+  constructor (what: string) {
+    super('ERR_NOT_FOUND', what)
+    this.name = 'NotFoundError'
+  }
+}
+
+function str (v: unknown, name: string): string {
+  if (typeof v !== 'string' || v === '') throw new SlmError('ERR_BAD_REQUEST', `parameter '${name}' must be a non-empty string`)
+  return v
+}
+
+export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
+  return {
+    status: (): StatusView => {
+      const views = nodeViews(d)
+      return {
+        nodeId: d.id,
+        name: d.config.name,
+        version: d.version,
+        state: d.selfView().state,
+        listenAddrs: d.listenAddrs(),
+        peers: new Set(d.node.getConnections().map(c => c.remotePeer.toString())).size,
+        replicaDigest: d.store.replicaDigest(),
+        liveness: countLiveness(views.map(v => v.liveness)),
+        nodes: views.length,
+        hlc: d.clock.now(),
+        startedAt: d.startedAt,
+        codeSource: d.code.currentLease(),
+        rejections: d.metrics.rejectionCounts
+      } as StatusView
+    },
+    nodes: (p) => nodeViews(d, { state: p.state as string | undefined, role: p.role as string | undefined }),
+    node: (p) => {
+      const v = nodeViewOf(d, str(p.id, 'id'))
+      if (v == null) throw new NotFoundError(`no node with id or name '${String(p.id)}'`)
+      return v
+    },
+    history: (p) => {
+      const n = d.store.getNode(str(p.id, 'id'))
+      if (n == null) throw new NotFoundError(`no node with id or name '${String(p.id)}'`)
+      return d.store.history(n.id, { limit: Number(p.limit ?? 50), offset: Number(p.offset ?? 0) })
+    },
+    audit: (p): AuditItem[] => auditItems(d, p),
+    results: (p): CommandResultView[] => commandResults(d, p.commandId as string | undefined),
+    submit: async (p) => {
+      const res = await d.submit(p.command)
+      if (!res.ok) throw new SlmError(`ERR_COMMAND_${String(res.code).toUpperCase()}`, res.message ?? 'command rejected')
+      return { id: res.id }
+    },
+    roles: () => d.store.roles(),
+    trust: () => d.store.trustList(),
+    windows: () => d.store.windows(),
+    'code.notify': async (p) => await d.code.notify(p),
+    'code.log': () => d.code.log(),
+    'code.status': (p) => d.code.status(p.role as string | undefined),
+    codeSource: () => d.code.sourceView(),
+    'test.block': (p) => {
+      if (process.env.SLM_TEST_HOOKS !== '1') throw new SlmError('ERR_FORBIDDEN', 'test hooks are disabled (set SLM_TEST_HOOKS=1 on the daemon)')
+      return d.setBlocked(Array.isArray(p.peers) ? p.peers.map(String) : [])
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { Daemon } from './daemon.js'
+export type { DaemonOptions } from './daemon.js'

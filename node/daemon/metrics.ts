@@ -1,0 +1,52 @@
+/**
+ * Prometheus metrics on an optional localhost port. A private registry: @libp2p/prometheus-metrics
+ * and other users of prom-client's global registry cannot clear ours (PITFALLS).
+ */
+import { createServer, type Server } from 'node:http'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export class DaemonMetrics {
+  readonly registry = new Registry()
+  readonly messagesIn = new Counter({ name: 'slm_messages_in_total', help: 'gossip messages accepted, by kind', labelNames: ['kind'], registers: [this.registry] })
+  readonly messagesOut = new Counter({ name: 'slm_messages_out_total', help: 'gossip messages published, by kind', labelNames: ['kind'], registers: [this.registry] })
+  readonly bytesOut = new Counter({ name: 'slm_gossip_bytes_out_total', help: 'gossip bytes published', registers: [this.registry] })
+  readonly rejections = new Counter({ name: 'slm_rejections_total', help: 'rejected inputs, by reason', labelNames: ['reason'], registers: [this.registry] })
+  readonly peers = new Gauge({ name: 'slm_peers', help: 'connected peers', registers: [this.registry] })
+  readonly syncPulls = new Counter({ name: 'slm_sync_pulls_total', help: 'anti-entropy exchanges, by result', labelNames: ['result'], registers: [this.registry] })
+  readonly syncBytes = new Counter({ name: 'slm_sync_bytes_total', help: 'anti-entropy response bytes received', registers: [this.registry] })
+  readonly syncItems = new Counter({ name: 'slm_sync_items_total', help: 'items stored from anti-entropy, by kind', labelNames: ['kind'], registers: [this.registry] })
+  readonly heartbeatLag = new Histogram({ name: 'slm_heartbeat_lag_seconds', help: 'receive time minus the sender HLC of heartbeats', buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] })
+  readonly storeBytes = new Gauge({ name: 'slm_store_bytes', help: 'LMDB file size', registers: [this.registry] })
+  readonly commands = new Counter({ name: 'slm_commands_total', help: 'operator commands by result', labelNames: ['result'], registers: [this.registry] })
+
+  /** Rejections by reason, for `slm status --json` and tests. */
+  readonly rejectionCounts: Record<string, number> = {}
+  private server?: Server
+
+  constructor () {
+    collectDefaultMetrics({ register: this.registry })
+  }
+
+  reject (reason: string): void {
+    this.rejections.inc({ reason })
+    this.rejectionCounts[reason] = (this.rejectionCounts[reason] ?? 0) + 1
+  }
+
+  async serve (port: number): Promise<void> {
+    if (port === 0) return
+    this.server = createServer((req, res) => {
+      if (req.url !== '/metrics') { res.writeHead(404).end(); return }
+      this.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': this.registry.contentType }).end(text)
+      }, () => { res.writeHead(500).end() })
+    })
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject)
+      this.server!.listen(port, '127.0.0.1', () => { resolve() })
+    })
+  }
+
+  async stop (): Promise<void> {
+    await new Promise<void>((resolve) => { this.server?.close(() => { resolve() }) ?? resolve() })
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Liveness is observed, not authored (DESIGN "Replication"): each replica decides alive / suspect /
+ * unreachable for every peer from when its heartbeats arrived and what our connections say. Pure:
+ * time is passed in.
+ *
+ * A closed connection is the fastest signal (kill -9 resets the socket at once; the connection
+ * monitor's pings catch silent partitions), but one lost connection is not death while heartbeats
+ * still arrive through the gossip mesh — so a disconnect only counts when no heartbeat came after it.
+ */
+import type { Liveness } from '../../protocol/types.js'
+
+export interface LivenessInit {
+  /** Heartbeat interval the peer announced (ms). */
+  intervalMs: number
+  /** Missed intervals before `suspect`. @default 3 */
+  suspectMultiplier?: number
+  /** Missed intervals before `unreachable`. @default 6 */
+  unreachableMultiplier?: number
+  /** After a disconnect with no later heartbeat: `suspect` at once, `unreachable` after this. @default 2000 */
+  disconnectGraceMs?: number
+}
+
+export interface PeerObservation {
+  lastHeartbeat: number | null
+  /** ms of the last time our last connection to the peer closed; null if connected or never. */
+  disconnectedAt: number | null
+  connected: boolean
+}
+
+export const DEFAULT_SUSPECT_MULTIPLIER = 3
+export const DEFAULT_UNREACHABLE_MULTIPLIER = 6
+export const DEFAULT_DISCONNECT_GRACE_MS = 2000
+
+export function livenessOf (obs: PeerObservation, init: LivenessInit, now: number): Liveness {
+  const suspectAfter = init.intervalMs * (init.suspectMultiplier ?? DEFAULT_SUSPECT_MULTIPLIER)
+  const unreachableAfter = init.intervalMs * (init.unreachableMultiplier ?? DEFAULT_UNREACHABLE_MULTIPLIER)
+  if (obs.lastHeartbeat == null) return obs.connected ? 'alive' : 'unreachable'
+  const age = now - obs.lastHeartbeat
+  if (age > unreachableAfter) return 'unreachable'
+  const lostAfterLastBeat = !obs.connected && obs.disconnectedAt != null && obs.disconnectedAt >= obs.lastHeartbeat
+  if (lostAfterLastBeat) {
+    return now - obs.disconnectedAt! >= (init.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS) ? 'unreachable' : 'suspect'
+  }
+  if (age > suspectAfter) return 'suspect'
+  return 'alive'
+}
+
+export function countLiveness (values: Iterable<Liveness>): Record<Liveness, number> {
+  const out: Record<Liveness, number> = { alive: 0, suspect: 0, unreachable: 0 }
+  for (const v of values) out[v]++
+  return out
+}

@@ -1,0 +1,5 @@
+export { AntiEntropy } from './anti-entropy.js'
+export type { AntiEntropyInit, AntiEntropyComponents } from './anti-entropy.js'
+export { planSync, isEmptyPlan } from './plan.js'
+export type { SyncPlan, EventPull } from './plan.js'
+export type { SyncStore, CommandSink } from './types.js'

@@ -1,0 +1,101 @@
+/**
+ * Issue 3 end to end: real daemons as separate processes on 127.0.0.1, real TCP, real LMDB files.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hlcFromMs } from '../../protocol/hlc.js'
+import { newCommandId } from '../../protocol/ids.js'
+import { signCommand } from '../../protocol/sign.js'
+import { PROTOCOL_VERSION, type CommandEnvelope } from '../../protocol/types.js'
+import { ControlClient } from '../../node/control/index.js'
+import { startFleet, type Fleet } from '../helpers/index.js'
+import { converge } from '../helpers/measure.js'
+
+function digests (statuses: any[]): string[] {
+  return statuses.map(s => s.replicaDigest)
+}
+
+/** Signs `count` tag commands in-process and submits them over n1's control socket: fast, real. */
+async function submitTagCommands (fleet: Fleet, via: string, targets: string[], count: number): Promise<void> {
+  const pem = readFileSync(fleet.operatorKey, 'utf8')
+  const client = await ControlClient.connect(join(fleet.node(via).dir, 'control.sock'))
+  try {
+    for (let i = 0; i < count; i++) {
+      const now = Date.now()
+      const cmd: CommandEnvelope = signCommand({
+        v: PROTOCOL_VERSION,
+        id: newCommandId(now),
+        issuer: fleet.operatorPub,
+        issuedAt: hlcFromMs(now),
+        expiresAt: now + 3_600_000,
+        target: { kind: 'nodes', nodes: [targets[i % targets.length]] },
+        action: 'tag_add',
+        params: { tag: `t${i % 50}` },
+        comment: `load ${i}`
+      }, pem)
+      await client.call('submit', { command: cmd })
+    }
+  } finally {
+    client.close()
+  }
+}
+
+describe('slm daemon fleet on loopback', () => {
+  let fleet: Fleet
+
+  beforeAll(async () => {
+    fleet = await startFleet({ n: 5, heartbeatIntervalMs: 500 })
+  }, 120_000)
+
+  afterAll(async () => { await fleet?.stop() })
+
+  it('five daemons each given one bootstrap address all list all five alive', async () => {
+    await converge(fleet, 60_000)
+    for (const node of fleet.nodes) {
+      const nodes = await fleet.nodesOf(node.name)
+      expect(nodes.map((n: any) => n.name).sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5'])
+      expect(nodes.every((n: any) => n.liveness === 'alive')).toBe(true)
+      for (const n of nodes) {
+        expect(n).toHaveProperty('id')
+        expect(n).toHaveProperty('state')
+        expect(n).toHaveProperty('roles')
+        expect(n).toHaveProperty('lastHeartbeat')
+        expect(n.health).toHaveProperty('cpuPercent')
+      }
+    }
+  })
+
+  it('a node killed with SIGKILL is suspect then unreachable on the others, and alive again after restart', async () => {
+    // The liveness changes n1 stores on the way: suspect first, then unreachable.
+    const changes: string[] = []
+    const f = fleet.follow('n1', (c) => { if (c.kind === 'liveness' && c.origin === fleet.node('n4').nodeId) changes.push(String(c.liveness)) }, { heartbeats: true })
+    await f.ready(10_000)
+    await fleet.kill('n4', 'SIGKILL')
+    await fleet.waitFor(async () => (await fleet.nodesOf('n1')).find((n: any) => n.name === 'n4').liveness === 'unreachable',
+      { timeoutMs: 30_000, intervalMs: 200, what: 'n4 unreachable on n1' })
+    await fleet.waitFor(() => changes.includes('unreachable'), { timeoutMs: 5000, what: 'the liveness change stream' })
+    expect(changes.slice(0, 2)).toEqual(['suspect', 'unreachable'])
+    await f.stop()
+    for (const other of ['n2', 'n3', 'n5']) {
+      await fleet.waitFor(async () => (await fleet.nodesOf(other)).find((n: any) => n.name === 'n4').liveness === 'unreachable',
+        { timeoutMs: 30_000, what: `n4 unreachable on ${other}` })
+    }
+    await fleet.start('n4')
+    await fleet.waitFor(async () => (await fleet.nodesOf('n1')).find((n: any) => n.name === 'n4').liveness === 'alive',
+      { timeoutMs: 30_000, what: 'n4 alive again on n1' })
+  })
+
+  it('a node stopped while 1,000 changes happen elsewhere catches up to the same replica digest', async () => {
+    await fleet.kill('n5', 'SIGTERM')
+    await submitTagCommands(fleet, 'n1', [fleet.node('n2').nodeId, fleet.node('n3').nodeId, fleet.node('n5').nodeId], 1000)
+    await fleet.start('n5')
+    await fleet.waitFor(async () => {
+      const all = await Promise.all(fleet.nodes.map(async n => await fleet.status(n.name)))
+      return new Set(digests(all)).size === 1
+    }, { timeoutMs: 90_000, intervalMs: 1000, what: 'equal replica digests after n5 rejoined' })
+    const n5 = await fleet.status('n5')
+    const n1 = await fleet.status('n1')
+    expect(n5.replicaDigest).toBe(n1.replicaDigest)
+  }, 180_000)
+})

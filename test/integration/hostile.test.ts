@@ -1,0 +1,75 @@
+/**
+ * Issue 3 trust proofs with real daemons: a fleet-key holder that forges origins or sends garbage
+ * is rejected and counted while the daemon keeps running; a daemon with another fleet key cannot
+ * join at all.
+ */
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PROTOCOL_VERSION } from '../../protocol/types.js'
+import { encodeGossip } from '../../protocol/codec.js'
+import { loadFleetKey } from '../../node/identity/index.js'
+import { createHost, FLEET_TOPIC, type SlmLibp2p } from '../../node/net/index.js'
+import { sampleHeartbeat } from '../protocol/samples.js'
+import { slm, spawnDaemon, startFleet, waitReady, type Fleet } from '../helpers/index.js'
+import { terminate } from '../helpers/procs.js'
+
+describe('hostile and foreign peers', () => {
+  let fleet: Fleet
+  let rogue: SlmLibp2p | undefined
+
+  beforeAll(async () => {
+    fleet = await startFleet({ n: 2, heartbeatIntervalMs: 500 })
+  }, 120_000)
+
+  afterAll(async () => {
+    await rogue?.stop()
+    await fleet?.stop()
+  })
+
+  it('rejects and counts forged-origin and malformed gossip and keeps running', async () => {
+    const fleetKey = await loadFleetKey(`${fleet.node('n1').dir}/fleet.key`)
+    rogue = await createHost({ privateKey: await generateKeyPair('Ed25519'), fleetKey, listen: ['/ip4/127.0.0.1/tcp/0'] })
+    await rogue.start()
+    rogue.services.pubsub.subscribe(FLEET_TOPIC)
+    await rogue.dial(multiaddr(fleet.node('n1').addr))
+    await fleet.waitFor(() => rogue!.services.pubsub.getSubscribers(FLEET_TOPIC).length > 0, { timeoutMs: 15_000, what: 'rogue joined the topic mesh' })
+
+    // A heartbeat that claims to be n2's, signed (by gossipsub StrictSign) with the rogue's key.
+    const forged = { ...sampleHeartbeat(), origin: fleet.node('n2').nodeId, name: 'forged' }
+    await rogue.services.pubsub.publish(FLEET_TOPIC, encodeGossip({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: forged }))
+    await rogue.services.pubsub.publish(FLEET_TOPIC, new TextEncoder().encode('{"v":1,"kind":"heartbeat","heartbeat":{"nope":true}}'))
+    await rogue.services.pubsub.publish(FLEET_TOPIC, new Uint8Array([0xff, 0x00, 0x13, 0x37]))
+
+    const status = await fleet.waitFor(async () => {
+      const s = await fleet.status('n1')
+      return (s.rejections?.origin_mismatch ?? 0) >= 1 && (s.rejections?.undecodable ?? 0) >= 2 ? s : null
+    }, { timeoutMs: 15_000, what: 'n1 counting the rejections' })
+    expect(status.rejections.origin_mismatch).toBeGreaterThanOrEqual(1)
+    const nodes = await fleet.nodesOf('n1')
+    expect(nodes.find((n: any) => n.id === fleet.node('n2').nodeId).name).toBe('n2')
+    expect(nodes.some((n: any) => n.name === 'forged')).toBe(false)
+    expect(nodes.some((n: any) => n.id === rogue!.peerId.toString())).toBe(false)
+  })
+
+  it('a daemon with a different fleet key cannot join', async () => {
+    const dir = `${fleet.root}/outsider`
+    expect((await slm(['init', '--dir', dir, '--name', 'outsider', '--new-fleet'])).code).toBe(0)
+    const child = spawnDaemon(dir, ['--listen', '/ip4/127.0.0.1/tcp/0', '--bootstrap', fleet.node('n1').addr, '--heartbeat-interval', '500'])
+    try {
+      await waitReady(dir, child, 30_000)
+      // Give it several dial rounds; it must stay alone, and the fleet must never see it.
+      const deadline = Date.now() + 5000
+      while (Date.now() < deadline) {
+        const s = await fleet.status('n1')
+        expect(s.nodes).toBe(2)
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+      const outsider = (await slm(['status', '--json'], { dir })).json
+      expect(outsider.peers).toBe(0)
+      expect(outsider.nodes).toBe(1)
+    } finally {
+      await terminate(child, 3000)
+    }
+  })
+})
