@@ -12,7 +12,7 @@ import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protoc
 import { affectedRoles, resolveTargetPath } from '../roles/index.js'
 import type { Daemon } from '../daemon/daemon.js'
 import { nodeViews } from '../daemon/fleet-view.js'
-import { runShell } from '../daemon/exec.js'
+import { runShell } from '../exec/index.js'
 import { runRoleChecks } from '../health/index.js'
 import { currentHolder, decide, type Candidate } from './election.js'
 import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle } from './git.js'

@@ -102,8 +102,7 @@ export class Daemon {
       sign: (unsigned) => signEvent(unsigned, sign)
     })
     await this.store.start()
-    this.store.addEventListener('change', (evt) => {
-      const change = evt.detail
+    this.store.onChange((change) => {
       if (change.kind === 'event' && change.event != null) this.code?.onEvent(change.event)
       this.emitChange(change)
     })

@@ -11,7 +11,7 @@ import { drainDecision, healthDecision, onInstallFailure, recoveryDecision } fro
 import { runRoleChecks, thresholdBreached } from '../health/index.js'
 import { entryCovers } from '../commands/index.js'
 import type { Daemon } from './daemon.js'
-import { runShell } from './exec.js'
+import { runShell } from '../exec/index.js'
 import { Remediator } from './remediate.js'
 
 /** How long maintenance_recovering may wait for healthy checks before `error`. */

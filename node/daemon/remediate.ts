@@ -6,7 +6,7 @@
  */
 import type { RoleDefinition } from '../../protocol/types.js'
 import type { Daemon } from './daemon.js'
-import { runShell } from './exec.js'
+import { runShell } from '../exec/index.js'
 
 const HOUR = 3_600_000
 

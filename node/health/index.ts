@@ -1,0 +1,6 @@
+export { createHealthCollector, detectRoles } from './collector.js'
+export type { HealthCollector, HealthInit } from './collector.js'
+export { runHealthCheck, runRoleChecks, thresholdBreached } from './checks.js'
+export type { CheckResult } from './checks.js'
+export { parseSs, parseSystemctlShow, parseProcNetTcp, cpuPercent } from './probes.js'
+export * from './constants.js'

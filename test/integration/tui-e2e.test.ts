@@ -1,0 +1,79 @@
+/**
+ * Issue 6 end to end in a real terminal: `slm demo --nodes 3` inside tmux, driven with send-keys
+ * and read with capture-pane, then checked against another daemon's `slm nodes --json`.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { slm, slmBin, waitFor } from '../helpers/index.js'
+
+const session = `slm-e2e-${process.pid}`
+const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' })
+const screen = (): string => tmux('capture-pane', '-p', '-t', session)
+const alive = (): boolean => { try { tmux('has-session', '-t', session); return true } catch { return false } }
+
+function hasTmux (): boolean {
+  try { execFileSync('tmux', ['-V']); return true } catch { return false }
+}
+
+/** The demo's temp root: the newest slm-demo-* dir created after `since`. */
+function demoRoot (since: number): string | null {
+  const dirs = readdirSync(tmpdir()).filter(d => d.startsWith('slm-demo-')).map(d => join(tmpdir(), d))
+    .filter(d => statSync(d).ctimeMs >= since - 1000).sort((a, b) => statSync(b).ctimeMs - statSync(a).ctimeMs)
+  return dirs[0] ?? null
+}
+
+function daemonPids (root: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `daemon .*--dir ${root}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number)
+  } catch { return [] }
+}
+
+describe('the dashboard in a real terminal', () => {
+  afterAll(() => { if (alive()) tmux('kill-session', '-t', session) })
+
+  it('slm demo --nodes 3: filter, open, command maintenance, and quit cleanly', async () => {
+    if (!hasTmux()) throw new Error('tmux is required for this test (apt-get install tmux; .ci/run installs it)')
+    const started = Date.now()
+    const [node, main] = slmBin()
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `${node} ${main} demo --nodes 3`)
+    await waitFor(() => (screen().match(/\bonline\b/g) ?? []).length >= 3, { timeoutMs: 60_000, intervalMs: 300, what: 'three online rows on the fleet view' })
+    const root = demoRoot(started)
+    expect(root).not.toBeNull()
+
+    // `/` filter narrows to n2.
+    tmux('send-keys', '-t', session, '/')
+    tmux('send-keys', '-t', session, '-l', 'n2')
+    tmux('send-keys', '-t', session, 'Enter')
+    await waitFor(() => { const s = screen(); return /\bn2\b/.test(s) && !/\bn1\b.*online/.test(s) && !/\bn3\b.*online/.test(s) }, { timeoutMs: 10_000, what: 'the filter to narrow the list to n2' })
+
+    // Enter opens the node; Esc comes back.
+    tmux('send-keys', '-t', session, 'Enter')
+    await waitFor(() => /history/i.test(screen()), { timeoutMs: 10_000, what: 'the node view with its history' })
+    tmux('send-keys', '-t', session, 'Escape')
+    await waitFor(() => !/transition history/i.test(screen()), { timeoutMs: 10_000, what: 'back to the fleet view' })
+
+    // `:maintenance enter planned "test"` on the selected node (n2), confirmed if asked.
+    tmux('send-keys', '-t', session, ':')
+    tmux('send-keys', '-t', session, '-l', 'maintenance enter planned "test"')
+    tmux('send-keys', '-t', session, 'Enter')
+    await waitFor(() => {
+      const s = screen()
+      if (/\(y\/N\)|\[y\/N\]/i.test(s)) tmux('send-keys', '-t', session, 'y')
+      return /maintenance_planned/.test(s)
+    }, { timeoutMs: 20_000, intervalMs: 300, what: 'n2 shown in maintenance_planned' })
+
+    const other = await slm(['nodes', '--json'], { dir: join(root!, 'n3') })
+    const n2 = (other.json as any[]).find(n => n.name === 'n2')
+    expect(n2.state).toBe('maintenance_planned')
+
+    // q quits: the demo stops every daemon and removes its temp dir.
+    tmux('send-keys', '-t', session, 'Escape')
+    tmux('send-keys', '-t', session, 'q')
+    await waitFor(() => !alive(), { timeoutMs: 20_000, what: 'the demo to exit' })
+    await waitFor(() => daemonPids(root!).length === 0, { timeoutMs: 10_000, what: 'no daemon left behind' })
+    expect(existsSync(root!)).toBe(false)
+  }, 120_000)
+})
