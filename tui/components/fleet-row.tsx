@@ -2,7 +2,7 @@
  * One fleet table row: lays out the pure renderer's cells at the placed column widths. Memoised,
  * so a heartbeat for one node re-renders one row, not the screen.
  */
-import { Text } from 'ink'
+import { Box, Text } from 'ink'
 import { memo } from 'react'
 import type { NodeView } from '../../protocol/control.js'
 import type { ChangeKind } from '../render/colour.js'
@@ -23,18 +23,21 @@ export interface FleetRowProps {
 
 function FleetRowImpl ({ node, columns, selected, marked, changed, now }: FleetRowProps): React.JSX.Element {
   const cells = renderFleetRow(node, { now, changed })
+  // One Text per cell, not one per row: Ink measures each text's width, and a row holding a bar
+  // glyph would send the whole line down string-width's slow Unicode path; cells keep that to
+  // the few cells that need it (bench: test/bench/tui.bench.tsx).
   return (
-    <Text wrap='truncate' inverse={selected} bold={marked}>
-      <Text color='magenta'>{marked ? '● ' : '  '}</Text>
+    <Box height={1} overflow='hidden'>
+      <Text color='magenta' inverse={selected} bold={marked}>{marked ? '● ' : '  '}</Text>
       {columns.map((c, i) => {
         const cell = cells[c.id]
         return (
-          <Text key={c.id} color={cell.colour}>
+          <Text key={c.id} color={cell.colour} inverse={selected} bold={marked}>
             {fit(cell.text, c.size, c.align)}{i < columns.length - 1 ? ' ' : ''}
           </Text>
         )
       })}
-    </Text>
+    </Box>
   )
 }
 

@@ -28,14 +28,16 @@ export interface SortSpec {
   readonly desc: boolean
 }
 
+// Plain code-unit order, not localeCompare: sorting 1,000 rows on every live update must stay cheap.
+const str = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 const num = (v: number | null | undefined): number => (v == null || !Number.isFinite(v) ? -1 : v)
 
 function compare (a: NodeView, b: NodeView, key: SortKey): number {
   switch (key) {
-    case 'name': return a.name.localeCompare(b.name)
-    case 'state': return a.state.localeCompare(b.state)
-    case 'liveness': return a.liveness.localeCompare(b.liveness)
-    case 'roles': return a.roles.join(',').localeCompare(b.roles.join(','))
+    case 'name': return str(a.name, b.name)
+    case 'state': return str(a.state, b.state)
+    case 'liveness': return str(a.liveness, b.liveness)
+    case 'roles': return str(a.roles.join(','), b.roles.join(','))
     case 'cpu': return num(a.health?.cpuPercent) - num(b.health?.cpuPercent)
     case 'mem': return num(a.health?.memoryPercent) - num(b.health?.memoryPercent)
     case 'disk': return num(a.health?.diskPercent) - num(b.health?.diskPercent)
@@ -48,7 +50,7 @@ function compare (a: NodeView, b: NodeView, key: SortKey): number {
 export function sortNodes (nodes: readonly NodeView[], spec: SortSpec): NodeView[] {
   const dir = spec.desc ? -1 : 1
   return [...nodes].sort((a, b) =>
-    dir * compare(a, b, spec.key) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+    dir * compare(a, b, spec.key) || str(a.name, b.name) || str(a.id, b.id))
 }
 
 export function selectNodes (nodes: readonly NodeView[], filter: string, spec: SortSpec): NodeView[] {
