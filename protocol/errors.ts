@@ -21,10 +21,14 @@ export class ValidationError extends SlmError {
   }
 }
 
-/** A signature did not verify against the claimed key. */
+/**
+ * A signature did not verify against the claimed key. `code` is `ERR_BAD_SIGNATURE` when the
+ * bytes were well-formed but the check failed, `ERR_SIGNATURE_FORMAT` for a signature that is not
+ * 64 bytes of base64url, `ERR_BAD_KEY` when the claimed key itself is unusable.
+ */
 export class SignatureError extends SlmError {
-  constructor (message: string) {
-    super('ERR_BAD_SIGNATURE', message)
+  constructor (message: string, code = 'ERR_BAD_SIGNATURE') {
+    super(code, message)
     this.name = 'SignatureError'
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Wire types of slm. Every message that crosses a process boundary (gossip, sync stream, control
- * socket, command files) is one of these. Runtime validation lives in `schema.ts`; these are the
+ * socket, command files) is one of these. Runtime validation lives in `schema.ts` (and `schema/`); these are the
  * static shapes the rest of the code relies on once bytes have been validated.
  *
  * Conventions:
@@ -245,6 +245,38 @@ export const ACTIONS = [
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
+export type MaintenanceType = 'draining' | 'planned' | 'immediate'
+
+/** The params each action carries (validated by `ACTION_PARAMS` in schema/command.ts). */
+export interface ActionParams {
+  admit: Record<string, never>
+  reject: Record<string, never>
+  admission_policy: { policy: 'manual' | 'auto' }
+  maintenance_enter: { type: MaintenanceType; reason?: string }
+  maintenance_exit: Record<string, never>
+  maintenance_schedule: { id: string; start: number; end: number; type: MaintenanceType; reason?: string }
+  maintenance_cancel: { id: string }
+  reprovision: Record<string, never>
+  recover: Record<string, never>
+  reset_install: { force: boolean }
+  retire: Record<string, never>
+  role_assign: { role: string }
+  role_unassign: { role: string }
+  role_define: { role: RoleDefinition }
+  role_delete: { name: string }
+  tag_add: { tag: string }
+  tag_remove: { tag: string }
+  trust_add: { key: string; name: string; role: OperatorRole }
+  trust_remove: { key: string }
+  /** strategy defaults to `all-at-once`, batch to 1 (node/commands/fleet.ts). */
+  code_sync: { role: string; commit: string; strategy?: UpdateStrategy; batch?: number }
+  code_pause: { role: string }
+  code_resume: { role: string }
+  code_rollback: { role: string }
+  code_source_pin: { node: string }
+  code_source_unpin: Record<string, never>
+}
+
 export interface CommandEnvelope {
   v: number
   /** ULID */
@@ -321,7 +353,7 @@ export interface MaintenanceWindow {
   nodes: string[] // node ids; empty = all
   start: number
   end: number
-  type: 'draining' | 'planned' | 'immediate'
+  type: MaintenanceType
   reason: string
 }
 

@@ -1,0 +1,69 @@
+/**
+ * Heartbeat: the latest view a node gossips about itself. Health numbers come from the node's
+ * own probes, so they are range-checked but not trusted beyond that.
+ */
+import { z } from 'zod'
+import { NODE_STATES, type DetectedRole, type Health, type Heartbeat, type Lease } from '../types.js'
+import { LIMITS, count, hlc, list, ms, name, nodeId, percent, port, record, text, unitName, version } from './common.js'
+
+export const serviceStateSchema = z.strictObject({
+  name: unitName,
+  activeState: text(64),
+  subState: text(64),
+  mainPid: count.optional(),
+  memoryBytes: count.optional(),
+  enabled: z.boolean().optional()
+})
+
+export const listeningPortSchema = z.strictObject({
+  port,
+  process: text(256).optional(),
+  pid: count.optional()
+})
+
+export const detectedRoleSchema: z.ZodType<DetectedRole> = z.strictObject({
+  status: z.enum(['active', 'inactive', 'not_installed']),
+  pathExists: z.boolean(),
+  path: text(LIMITS.path).optional(),
+  serviceRunning: z.boolean(),
+  service: unitName.optional(),
+  ports: list(port, 64),
+  version: text(128).optional()
+})
+
+export const healthSchema: z.ZodType<Health> = z.strictObject({
+  hostname: text(255),
+  os: text(256),
+  cpuPercent: percent,
+  memoryPercent: percent,
+  diskPercent: percent,
+  loadAvg: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]),
+  uptimeSeconds: z.number().min(0),
+  services: list(serviceStateSchema, 512),
+  listeningPorts: list(listeningPortSchema, 1024),
+  checks: record(name, z.strictObject({ ok: z.boolean(), detail: text(LIMITS.comment).optional() })),
+  collectedAt: ms
+})
+
+export const leaseSchema: z.ZodType<Lease> = z.strictObject({
+  holder: nodeId,
+  term: count,
+  expiresAt: ms
+})
+
+export const heartbeatSchema: z.ZodType<Heartbeat> = z.strictObject({
+  v: version,
+  origin: nodeId,
+  name,
+  hlc,
+  seq: count,
+  intervalMs: z.int().min(1).max(3_600_000),
+  addrs: list(text(LIMITS.addr), LIMITS.addrs),
+  tags: list(name),
+  state: z.enum(NODE_STATES),
+  health: healthSchema,
+  detectedRoles: record(name, detectedRoleSchema),
+  versions: record(name, text(128)),
+  codeSourceCandidate: z.boolean(),
+  lease: leaseSchema.optional()
+})
