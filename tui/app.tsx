@@ -14,6 +14,7 @@ import { HelpScreen } from './components/help-screen.js'
 import { HintBar } from './components/hint-bar.js'
 import { MessageLine } from './components/message-line.js'
 import { PromptLine } from './components/prompt-line.js'
+import { useCode } from './hooks/use-code.js'
 import { useCommands } from './hooks/use-commands.js'
 import { useConnection, type ConnectionOptions } from './hooks/use-connection.js'
 import { useFleet } from './hooks/use-fleet.js'
@@ -59,6 +60,9 @@ export function App (props: AppProps): React.JSX.Element {
   const [ui, dispatch] = useReducer(uiReducer, undefined, initialUiState)
   const vm = useViewModel(data, ui, dispatch)
   const view = currentView(ui)
+  // Fetched only while the Code view is open; refetched on code-related live changes.
+  const code = useCode(view === 'code' ? connection.source : null, data.codeVersion)
+  const commit = code.commits[Math.min(ui.lists.code.cursor, Math.max(0, code.commits.length - 1))]
 
   const quit = useCallback(() => { exit(); props.onExit?.() }, [exit, props.onExit])
   const commands = useCommands({ source: connection.source, signer, dispatch, targets: vm.targets, quit })
@@ -75,6 +79,7 @@ export function App (props: AppProps): React.JSX.Element {
     height: Math.max(1, bodyHeight - 2),
     selected: vm.selected,
     role: vm.roleAtCursor,
+    commit: commit != null ? { sha: commit.sha, role: commit.affectedRoles[0] } : undefined,
     pageSize: historyPageSize(bodyHeight),
     runLine: commands.runLine,
     openPrompt: (text) => { dispatch({ type: 'prompt', mode: 'command', text }) },
@@ -115,7 +120,7 @@ export function App (props: AppProps): React.JSX.Element {
       <Banner connection={connection} now={now} />
       {ui.help
         ? <HelpScreen bindings={allBindings} readOnly={readOnly} width={columns} height={bodyHeight} />
-        : <ViewBody view={view} ui={ui} vm={vm} data={data} source={connection.source} now={now} width={columns} height={bodyHeight} dispatch={dispatch} />}
+        : <ViewBody view={view} ui={ui} vm={vm} data={data} source={connection.source} code={code} now={now} width={columns} height={bodyHeight} dispatch={dispatch} />}
       <MessageLine text={message.text} colour={message.colour} />
       {ui.confirm != null
         ? <ConfirmBar description={ui.confirm.description} isActive onYes={() => { if (ui.confirm != null) commands.confirm(ui.confirm) }} onNo={() => { dispatch({ type: 'confirmClose' }); dispatch({ type: 'message', message: { text: 'cancelled', colour: 'yellow' }, at: Date.now() }) }} />

@@ -33,7 +33,8 @@ class FakeStdout extends EventEmitter {
   readonly rows = ROWS
   last = ''
   private waiter: ((frame: string) => void) | null = null
-  write = (frame: string): boolean => {
+  write = (frame: string, cb?: () => void): boolean => {
+    cb?.()
     this.last = frame
     const w = this.waiter
     this.waiter = null

@@ -19,7 +19,9 @@ export function HelpScreen ({ bindings, readOnly, width, height }: HelpScreenPro
   const colWidth = Math.max(30, Math.floor((width - 1) / 2))
   return (
     <Box flexDirection='column' height={height} overflow='hidden'>
-      <Text bold>Keys{readOnly ? <Text color='red'> (read-only: no operator key, fleet-changing keys are off)</Text> : ''}</Text>
+      <Box flexShrink={0}>
+        <Text bold wrap='truncate'>Keys{readOnly ? <Text color='red'> (read-only: no operator key, fleet-changing keys are off)</Text> : ''}</Text>
+      </Box>
       <Box flexWrap='wrap' flexShrink={0}>
         {bindings.map((b) => {
           const off = readOnly && (b.mutates === true || b.dangerous === true)
@@ -33,7 +35,9 @@ export function HelpScreen ({ bindings, readOnly, width, height }: HelpScreenPro
           )
         })}
       </Box>
-      <Text bold>Commands (:) <Text dimColor>add -m "comment" to any action</Text></Text>
+      <Box flexShrink={0}>
+        <Text bold wrap='truncate'>Commands (:) <Text dimColor>add -m "comment" to any action</Text></Text>
+      </Box>
       <Box flexWrap='wrap' flexShrink={0}>
         {[...VIEW_SPECS.map((v) => `${v.words.join('|')}`), ...ACTION_SPECS.map(usageOf)].map((u) => (
           <Box key={u} width={colWidth} flexShrink={0} paddingRight={1}><Text wrap='truncate' color='cyan'>:{u}</Text></Box>

@@ -29,7 +29,8 @@ export function useNodeDetail (source: FleetSource | null, q: NodeDetailQuery): 
       source.call<Page<HistoryItem>>('history', { id: q.id, limit: q.limit, offset: q.offset }),
       source.call<CommandResultView[]>('results', { node: q.id }).catch(() => [])
     ]).then(([history, results]) => {
-      if (!cancelled) setDetail({ history, results, error: null })
+      // The daemon filters results by command only; keep this node's.
+      if (!cancelled) setDetail({ history, results: results.filter((r) => r.node === q.id), error: null })
     }, (err: any) => {
       if (!cancelled) setDetail((d) => ({ ...d, error: String(err?.message ?? err) }))
     })

@@ -95,7 +95,13 @@ export const ROLES_BINDINGS: readonly Binding[] = [
 
 export const CODE_BINDINGS: readonly Binding[] = [
   ...listBindings('code'),
-  { key: 's', description: 'code sync…', mutates: true, visible: true, run: (c) => { c.openPrompt('code sync ') } }
+  {
+    key: 's',
+    description: 'code sync… (the commit under the cursor)',
+    mutates: true,
+    visible: true,
+    run: (c) => { c.openPrompt(c.commit != null ? `code sync ${c.commit.role ?? 'ROLE'} ${c.commit.sha} ` : 'code sync ') }
+  }
 ]
 
 export const EVENTS_BINDINGS: readonly Binding[] = [

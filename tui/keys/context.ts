@@ -15,6 +15,8 @@ export interface KeyContext {
   readonly selected: NodeView | undefined
   /** The role under the cursor in the Roles view. */
   readonly role: string | undefined
+  /** The commit under the cursor in the Code view, with the first role it affects. */
+  readonly commit: { readonly sha: string, readonly role: string | undefined } | undefined
   /** History page size in the Node view. */
   readonly pageSize: number
   /** Runs a `:` line as if typed, e.g. 'retire' (dangerous ones still ask y/N). */

@@ -4,17 +4,15 @@
  */
 import { Box, Text } from 'ink'
 import { useEffect } from 'react'
-import { useCode } from '../hooks/use-code.js'
+import type { CodeData } from '../hooks/use-code.js'
 import { fit } from '../render/format.js'
 import { renderCommit, renderRollout } from '../render/role-row.js'
 import type { UiAction } from '../state/reducer.js'
 import { windowTop, type ListState } from '../state/ui-state.js'
-import type { FleetSource } from '../source.js'
 
 export interface CodeViewProps {
-  readonly source: FleetSource | null
-  /** Bumps on code-related live changes, to refetch. */
-  readonly revision: number
+  /** Commits and rollouts, fetched by the App (so `s` can pre-fill the commit under the cursor). */
+  readonly code: CodeData
   readonly list: ListState
   readonly now: number
   readonly width: number
@@ -24,8 +22,8 @@ export interface CodeViewProps {
 
 const CW = [7, 10, 4, 12, 16]
 
-export function CodeView ({ source, revision, list, now, width, height, dispatch }: CodeViewProps): React.JSX.Element {
-  const { commits, status, error } = useCode(source, revision)
+export function CodeView ({ code, list, now, width, height, dispatch }: CodeViewProps): React.JSX.Element {
+  const { commits, status, error } = code
   useEffect(() => { dispatch({ type: 'total', list: 'code', total: commits.length }) }, [commits.length, dispatch])
   const rollouts = status?.roles ?? []
   const rolloutRows = Math.min(rollouts.length, Math.max(1, Math.floor((height - 4) / 2)))

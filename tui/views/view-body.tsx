@@ -2,6 +2,7 @@
  * Picks the view on top of the stack and hands it its slice of state.
  */
 import type { ViewName } from '../commands/specs.js'
+import type { CodeData } from '../hooks/use-code.js'
 import type { ViewModel } from '../hooks/use-view-model.js'
 import type { FleetData } from '../state/fleet-data.js'
 import type { UiAction } from '../state/reducer.js'
@@ -19,13 +20,14 @@ export interface ViewBodyProps {
   readonly vm: ViewModel
   readonly data: FleetData
   readonly source: FleetSource | null
+  readonly code: CodeData
   readonly now: number
   readonly width: number
   readonly height: number
   readonly dispatch: (a: UiAction) => void
 }
 
-export function ViewBody ({ view, ui, vm, data, source, now, width, height, dispatch }: ViewBodyProps): React.JSX.Element {
+export function ViewBody ({ view, ui, vm, data, source, code, now, width, height, dispatch }: ViewBodyProps): React.JSX.Element {
   switch (view) {
     case 'node':
       return (
@@ -44,7 +46,7 @@ export function ViewBody ({ view, ui, vm, data, source, now, width, height, disp
     case 'roles':
       return <RolesView roles={vm.roles} nodes={data.nodes} list={ui.lists.roles} filter={ui.filters.roles} width={width} height={height} />
     case 'code':
-      return <CodeView source={source} revision={data.codeVersion} list={ui.lists.code} now={now} width={width} height={height} dispatch={dispatch} />
+      return <CodeView code={code} list={ui.lists.code} now={now} width={width} height={height} dispatch={dispatch} />
     case 'events': {
       const l = ui.lists.events
       return <EventsView lines={vm.eventLines} heartbeats={data.heartbeats} list={l} filter={ui.filters.events} follow={l.cursor >= vm.eventLines.length - 1} height={height} />

@@ -1,0 +1,5 @@
+export { parsePrompt, usageOf, findActionSpec, type ParsedPrompt } from './parse.js'
+export { completePrompt, type Suggestion, type CompletionContext } from './complete.js'
+export { buildCommand, buildUnsigned, describeCommand, targetFor, NoTargetError, type CommandSigner, type ActionPrompt } from './build.js'
+export { createSigner } from './signer.js'
+export { ACTION_SPECS, VIEW_SPECS, type ActionSpec, type ViewName } from './specs.js'
