@@ -48,3 +48,18 @@ describe('buildCommand', () => {
     expect(describeCommand(action('retire'), ['a', 'b', 'c', 'd', 'e'])).toBe('retire on a, b, c and 2 more')
   })
 })
+
+describe('createSigner', () => {
+  it('signs as the key in the PEM, and a changed param no longer verifies', () => {
+    const signer = testSigner()
+    expect(signer.issuer).toBe(signer.publicKey)
+    const cmd = buildCommand(action('role assign redis'), ['id1'], signer, Date.now())
+    expect(signer.verify(cmd)).toBe(true)
+    expect(signer.verify({ ...cmd, params: { role: 'frontend' } })).toBe(false)
+    expect(signer.verify({ ...cmd, target: { kind: 'all' } })).toBe(false)
+  })
+
+  it('refuses to sign a command whose params the protocol would reject', () => {
+    expect(() => buildCommand(action('code sync frontend abc'), [], testSigner(), Date.now())).toThrow(/commit/)
+  })
+})

@@ -1,32 +1,31 @@
 /**
- * A CommandSigner over a fresh Ed25519 key with node:crypto, for tests that need well-formed
- * signed envelopes without an operator key file. The real signer is `tui/commands/signer.ts`.
+ * The TUI's real signer (`createSigner`) over a fresh operator key, plus a check with protocol's
+ * `verifyCommand`, so tests prove the envelopes the TUI sends are what every node accepts.
  */
-import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
-import { canonicalBytes } from '../../../protocol/canonical.js'
-import { HybridClock } from '../../../protocol/hlc.js'
-import { newCommandId } from '../../../protocol/ids.js'
+import { generateOperatorKey, verifyCommand } from '../../../protocol/sign.js'
 import type { CommandEnvelope } from '../../../protocol/types.js'
 import type { CommandSigner } from '../../../tui/commands/build.js'
+import { createSigner } from '../../../tui/commands/signer.js'
 
 export interface TestSigner extends CommandSigner {
   readonly privateKeyPem: string
+  readonly publicKey: string
   verify: (cmd: CommandEnvelope) => boolean
 }
 
 export function testSigner (): TestSigner {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)
-  const clock = new HybridClock()
+  const key = generateOperatorKey()
   return {
-    issuer: `ed25519:${Buffer.from(raw).toString('base64url')}`,
-    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    issuedAt: () => clock.now(),
-    newId: () => newCommandId(),
-    sign: (unsigned) => ({ ...unsigned, sig: sign(null, canonicalBytes(unsigned), privateKey).toString('base64url') }),
+    ...createSigner(key.privateKeyPem),
+    privateKeyPem: key.privateKeyPem,
+    publicKey: key.publicKey,
     verify: (cmd) => {
-      const { sig, ...unsigned } = cmd
-      return verify(null, canonicalBytes(unsigned), createPublicKey(privateKey), Buffer.from(sig, 'base64url'))
+      try {
+        verifyCommand(cmd)
+        return true
+      } catch {
+        return false
+      }
     }
   }
 }

@@ -117,3 +117,18 @@ describe('Navigation', () => {
     await t.waitFor('unknown command "frobnicate"')
   })
 })
+
+describe('Code view commands', () => {
+  it('s pre-fills :code sync with the role and full sha of the commit under the cursor', async () => {
+    const { testSigner } = await import('../helpers/test-signer.js')
+    const t = await mount(makeFleet(4), { signer: testSigner() })
+    await t.waitFor('n0003')
+    await goto(t, 'code')
+    await t.waitFor('Commits (1)')
+    await t.press('s')
+    expect(t.frame()).toContain(`:code sync frontend ${'a'.repeat(40)}`)
+    await t.press(KEYS.enter)
+    await expect.poll(() => t.source.submitted.length).toBe(1)
+    expect(t.source.submitted[0]).toMatchObject({ action: 'code_sync', target: { kind: 'role', role: 'frontend' }, params: { role: 'frontend', commit: 'a'.repeat(40), strategy: 'rolling' } })
+  })
+})
