@@ -1,121 +1,164 @@
 /**
- * The health collector: samples the host on an interval off the hot path and answers `latest()`
- * from its cache in microseconds, so heartbeats never wait on a probe. Slow probes (systemd units,
- * listening ports) have their own longer TTL.
+ * The health collector: samples this host every `sampleIntervalMs` into one cached `Health`, so
+ * the heartbeat and the control API read it in microseconds and never wait on a probe.
+ * Cheap facts (cpu, memory, load, uptime) are read every tick; probes that fork or touch the
+ * disk (systemctl, ss, statfs, role paths) have their own TTLs; role health checks run in the
+ * background and land in the next `latest()`.
  */
-import { existsSync } from 'node:fs'
-import { type CpuInfo } from 'node:os'
-import type { DetectedRole, Health, ListeningPort, RoleDefinition, ServiceState } from '../../protocol/types.js'
-import { resolveTargetPath } from '../roles/index.js'
-import { runningSha } from '../code/release.js'
-import { DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_SAMPLE_INTERVAL_MS, DEFAULT_SLOW_PROBE_TTL_MS } from './constants.js'
-import { basics, cpuPercent, diskPercent, listeningPorts, memoryPercent, osName, services } from './probes.js'
+import { hostname, loadavg, release, type, uptime } from 'node:os'
+import type { DetectedRole, Health, RoleDefinition } from '../../protocol/types.js'
+import { runRoleChecks, type CheckResult } from './checks.js'
+import * as C from './constants.js'
+import { createCpuSampler } from './cpu.js'
+import { detectRoles, probeRoleFiles, type RoleFiles } from './detect.js'
+import { listListeningPorts, type PortsSnapshot } from './ports.js'
+import { createProbe } from './probe.js'
+import { diskUsage, memoryPercent, osDescription } from './system.js'
+import { querySystemd, type SystemdSnapshot } from './systemd.js'
+import type { HealthCollector, HealthComponents, HealthDiagnostics, HealthInit } from './types.js'
 
-export interface HealthInit {
-  stateDir: string
-  /** systemd units reported in every heartbeat, besides the roles' own. */
-  monitoredServices?: string[]
-  /** @default 5000 */
-  sampleIntervalMs?: number
-  /** @default 30000 */
-  slowProbeTtlMs?: number
-  /** @default '/' */
-  diskPath?: string
-  roles: () => RoleDefinition[]
-}
+/** Shorter cpu windows than this are noise: a forced refresh reuses the last cpu figure. */
+const MIN_CPU_WINDOW_MS = 500
 
-export interface HealthCollector {
-  start: () => void
-  stop: () => void
-  /** The cached sample; never waits. */
-  latest: () => Health
-  detectRoles: () => Record<string, DetectedRole>
-  /** Running commit per role, read from each role's own `current` release. */
-  versions: () => Record<string, string>
-  /** Refreshes now (fast probes always, slow ones when stale). */
-  refresh: () => Promise<void>
-}
+const round1 = (n: number): number => Math.round(n * 10) / 10
 
-class Collector implements HealthCollector {
-  private readonly init: HealthInit
-  private health: Health
-  private prevCpus: CpuInfo[]
-  private services: ServiceState[] = []
-  private ports: ListeningPort[] = []
-  private slowAt = 0
-  private detected: Record<string, DetectedRole> = {}
-  private running: Record<string, string> = {}
-  private timer?: NodeJS.Timeout
-  private busy = false
-
-  constructor (init: HealthInit) {
-    this.init = init
-    const b = basics()
-    this.prevCpus = b.cpus
-    this.health = { hostname: b.hostname, os: process.platform, cpuPercent: 0, memoryPercent: 0, diskPercent: 0, loadAvg: b.loadAvg, uptimeSeconds: b.uptimeSeconds, services: [], listeningPorts: [], checks: {}, collectedAt: Date.now() }
+export function createHealthCollector (init: HealthInit, components: HealthComponents = {}): HealthCollector {
+  const stateDir = init.stateDir
+  const intervalMs = init.sampleIntervalMs ?? C.DEFAULT_SAMPLE_INTERVAL_MS
+  const timeoutMs = init.commandTimeoutMs ?? C.DEFAULT_COMMAND_TIMEOUT_MS
+  const checkIntervalMs = init.checkIntervalMs ?? C.DEFAULT_CHECK_INTERVAL_MS
+  const onError = components.onError
+  let abort = new AbortController()
+  const roles = (): RoleDefinition[] => {
+    try { return init.roles() } catch (err) { onError?.('roles', err); return [] }
   }
 
-  start (): void {
-    void osName().then((os) => { this.health.os = os })
-    void this.refresh()
-    this.timer = setInterval(() => { void this.refresh() }, this.init.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS)
-    this.timer.unref()
+  const units = (): string[] => [...new Set([...(init.monitoredServices ?? []), ...roles().flatMap(r => r.systemdServices)])]
+  const systemd = createProbe<SystemdSnapshot>(async () => await querySystemd(units(), {
+    timeoutMs, signal: abort.signal, systemctl: init.systemctl, bootedMarker: init.systemdMarker
+  }), { name: 'systemd', ttlMs: init.systemdTtlMs ?? C.DEFAULT_SYSTEMD_TTL_MS, initial: { available: false, services: [] }, onError })
+  const ports = createProbe<PortsSnapshot>(async () => await listListeningPorts({
+    timeoutMs, signal: abort.signal, ss: init.ss, procNet: init.procNet
+  }), { name: 'ports', ttlMs: init.portsTtlMs ?? C.DEFAULT_PORTS_TTL_MS, initial: { source: 'none', ports: [] }, onError })
+  const files = createProbe<Map<string, RoleFiles>>(async () => await probeRoleFiles(roles(), stateDir),
+    { name: 'roles', ttlMs: init.rolesTtlMs ?? C.DEFAULT_ROLES_TTL_MS, initial: new Map(), onError })
+  const disk = createProbe(async () => await diskUsage(init.diskPath ?? C.DEFAULT_DISK_PATH),
+    { name: 'disk', ttlMs: init.diskTtlMs ?? C.DEFAULT_DISK_TTL_MS, initial: 0, onError })
+  const osName = createProbe(osDescription, { name: 'os', ttlMs: Infinity, initial: `${type()} ${release()}`, onError })
+
+  const cpu = createCpuSampler()
+  let cpuPct = 0
+  let cpuAt = 0
+  let checks: Record<string, CheckResult> = {}
+  let checksAt = 0
+  let checking: Promise<void> | undefined
+  let detected: Record<string, DetectedRole> = {}
+  let versions: Record<string, string> = {}
+  let sampleMs = 0
+  let current: Health = Object.freeze({
+    hostname: hostname(),
+    os: osName.peek(),
+    cpuPercent: 0,
+    memoryPercent: memoryPercent(),
+    diskPercent: 0,
+    loadAvg: loadavg() as [number, number, number],
+    uptimeSeconds: Math.round(uptime()),
+    services: [],
+    listeningPorts: [],
+    checks: {},
+    collectedAt: 0
+  })
+  let running = false
+  let timer: NodeJS.Timeout | undefined
+  let sampling: Promise<Health> | undefined
+
+  /** Role checks off the sampling path: a slow command check must not delay the heartbeat. */
+  function kickChecks (defs: RoleDefinition[]): void {
+    if (!running || checkIntervalMs <= 0 || checking != null || Date.now() - checksAt < checkIntervalMs) return
+    const wanted = init.checkedRoles?.()
+    // By default, check what is installed here: a role that is not cannot be healthy or not.
+    const chosen = defs.filter(r => wanted != null ? wanted.includes(r.name) : detected[r.name]?.pathExists === true)
+    checking = runRoleChecks(chosen, { timeoutMs: init.checkTimeoutMs ?? C.DEFAULT_CHECK_TIMEOUT_MS, cwd: stateDir })
+      .then((results) => {
+        checks = results
+        current = Object.freeze({ ...current, checks })
+      }, (err) => { onError?.('checks', err) })
+      .finally(() => { checksAt = Date.now(); checking = undefined })
   }
 
-  stop (): void { clearInterval(this.timer) }
-  latest (): Health { return this.health }
-  detectRoles (): Record<string, DetectedRole> { return this.detected }
-  versions (): Record<string, string> { return this.running }
+  async function sample (force: boolean): Promise<Health> {
+    const started = performance.now()
+    const defs = roles()
+    const [diskPct, sd, open, roleFiles] = await Promise.all([disk.get(force), systemd.get(force), ports.get(force), files.get(force)])
+    await osName.get()
+    const now = Date.now()
+    if (cpuAt === 0 || now - cpuAt >= MIN_CPU_WINDOW_MS) {
+      cpuPct = cpu.sample()
+      cpuAt = now
+    }
+    detected = detectRoles(defs, roleFiles, sd.services, open.ports)
+    const v: Record<string, string> = {}
+    for (const [name, f] of roleFiles) if (f.version != null) v[name] = f.version
+    versions = v
+    current = Object.freeze({
+      hostname: hostname(),
+      os: osName.peek(),
+      cpuPercent: round1(cpuPct),
+      memoryPercent: memoryPercent(),
+      diskPercent: diskPct,
+      loadAvg: loadavg().map(round2) as [number, number, number],
+      uptimeSeconds: Math.round(uptime()),
+      services: sd.services,
+      listeningPorts: open.ports,
+      checks,
+      collectedAt: now
+    })
+    sampleMs = performance.now() - started
+    kickChecks(defs)
+    return current
+  }
 
-  async refresh (): Promise<void> {
-    if (this.busy) return
-    this.busy = true
-    try {
-      const roles = this.init.roles()
-      const b = basics()
-      const cpu = cpuPercent(this.prevCpus, b.cpus)
-      this.prevCpus = b.cpus
-      const [mem, disk] = await Promise.all([memoryPercent().catch(() => 0), diskPercent(this.init.diskPath ?? '/')])
-      if (Date.now() - this.slowAt > (this.init.slowProbeTtlMs ?? DEFAULT_SLOW_PROBE_TTL_MS)) {
-        const units = [...new Set([...(this.init.monitoredServices ?? []), ...roles.flatMap(r => r.systemdServices)])]
-        ;[this.services, this.ports] = await Promise.all([services(units, DEFAULT_PROBE_TIMEOUT_MS), listeningPorts(DEFAULT_PROBE_TIMEOUT_MS)])
-        this.slowAt = Date.now()
-      }
-      const running: Record<string, string> = {}
-      for (const r of roles) {
-        const sha = await runningSha(resolveTargetPath(r, this.init.stateDir))
-        if (sha != null) running[r.name] = sha
-      }
-      this.running = running
-      this.detected = detectRoles(roles, this.init.stateDir, this.services, this.ports, running)
-      this.health = { ...this.health, hostname: b.hostname, cpuPercent: cpu, memoryPercent: mem, diskPercent: disk, loadAvg: b.loadAvg, uptimeSeconds: b.uptimeSeconds, services: this.services, listeningPorts: this.ports, collectedAt: Date.now() }
-    } finally {
-      this.busy = false
+  function refresh (opts: { force?: boolean } = {}): Promise<Health> {
+    sampling ??= sample(opts.force === true).finally(() => { sampling = undefined })
+    return sampling
+  }
+
+  function schedule (): void {
+    if (!running) return
+    timer = setTimeout(() => {
+      // Per-tick catch (STYLE.md 8): one bad sample must not end the loop.
+      refresh().catch((err) => { onError?.('sample', err) }).finally(schedule)
+    }, intervalMs)
+    timer.unref()
+  }
+
+  return {
+    async start () {
+      if (running) return
+      running = true
+      if (abort.signal.aborted) abort = new AbortController()
+      try { await refresh() } catch (err) { onError?.('sample', err) }
+      schedule()
+    },
+    async stop () {
+      running = false
+      clearTimeout(timer)
+      abort.abort() // in-flight systemctl/ss are killed rather than waited for
+      await Promise.allSettled([sampling, checking])
+    },
+    latest: () => current,
+    detectRoles: () => detected,
+    versions: () => versions,
+    refresh,
+    diagnostics (): HealthDiagnostics {
+      const sd = systemd.peek()
+      const d: HealthDiagnostics = { systemd: sd.available, portsSource: ports.peek().source, lastSampleMs: sampleMs, running }
+      if (sd.reason != null) d.systemdReason = sd.reason
+      return d
     }
   }
 }
 
-/** Seed 001: path + service + port -> active / inactive / not_installed. Pure. */
-export function detectRoles (roles: readonly RoleDefinition[], stateDir: string, svc: ServiceState[], ports: ListeningPort[], running: Record<string, string>): Record<string, DetectedRole> {
-  const out: Record<string, DetectedRole> = {}
-  const open = new Set(ports.map(p => p.port))
-  for (const r of roles) {
-    const path = r.detectPath ?? resolveTargetPath(r, stateDir)
-    const pathExists = existsSync(path)
-    const states = r.systemdServices.map(n => svc.find(s => s.name === n || s.name === `${n}.service`))
-    const serviceRunning = states.length > 0 && states.every(s => s?.activeState === 'active')
-    const rolePorts = r.ports.filter(p => open.has(p))
-    const listening = r.ports.length > 0 && rolePorts.length === r.ports.length
-    const status = pathExists && (serviceRunning || listening) ? 'active' : pathExists ? 'inactive' : 'not_installed'
-    out[r.name] = {
-      status, pathExists, path, serviceRunning, ports: rolePorts,
-      ...(r.systemdServices[0] != null ? { service: r.systemdServices[0] } : {}),
-      ...(running[r.name] != null ? { version: running[r.name] } : {})
-    }
-  }
-  return out
-}
-
-export function createHealthCollector (init: HealthInit): HealthCollector {
-  return new Collector(init)
+function round2 (n: number): number {
+  return Math.round(n * 100) / 100
 }

@@ -1,6 +1,20 @@
-export { createHealthCollector, detectRoles } from './collector.js'
-export type { HealthCollector, HealthInit } from './collector.js'
-export { runHealthCheck, runRoleChecks, thresholdBreached } from './checks.js'
-export type { CheckResult } from './checks.js'
-export { parseSs, parseSystemctlShow, parseProcNetTcp, cpuPercent } from './probes.js'
+/**
+ * Health of this node (issue 3, point 3): host resources, systemd units, listening ports, role
+ * detection and versions, sampled off the hot path; and the role health checks (issue 4, point 6)
+ * and resource thresholds the reconcile loop decides on.
+ */
+export { createHealthCollector } from './collector.js'
+export type { HealthCollector, HealthComponents, HealthDiagnostics, HealthInit } from './types.js'
+export { runHealthCheck, runRoleCheck, runRoleChecks } from './checks.js'
+export type { CheckOptions, CheckResult } from './checks.js'
+export { thresholdBreached, breachedResources } from './thresholds.js'
+export type { Thresholds, Resource } from './thresholds.js'
+export { detectRole, detectRoles, readVersion, probeRoleFiles, detectPathOf } from './detect.js'
+export type { RoleFiles } from './detect.js'
+export { parseSs, parseProcNetTcp, listListeningPorts } from './ports.js'
+export type { PortsSnapshot } from './ports.js'
+export { parseSystemctlShow, querySystemd } from './systemd.js'
+export type { SystemdSnapshot } from './systemd.js'
+export { cpuPercent, createCpuSampler } from './cpu.js'
+export { diskPercent, memoryPercent, parseOsRelease } from './system.js'
 export * from './constants.js'

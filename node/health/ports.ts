@@ -1,0 +1,86 @@
+/**
+ * Listening TCP ports with the process that holds each (PREDECESSOR.md 1.2 `listening_ports`).
+ * `ss -Htlnp` answers in one fork; where iproute2 is missing, /proc/net/tcp{,6} still gives the
+ * ports, without process names (mapping socket inodes to pids means walking every /proc/<pid>/fd,
+ * which costs more than the answer is worth).
+ */
+import { readFile } from 'node:fs/promises'
+import type { ListeningPort } from '../../protocol/types.js'
+import { runTool } from './exec.js'
+
+export interface PortsQueryOptions {
+  timeoutMs: number
+  signal?: AbortSignal
+  /** @default 'ss' */
+  ss?: string
+  /** @default '/proc/net' */
+  procNet?: string
+}
+
+export interface PortsSnapshot {
+  source: 'ss' | 'proc' | 'none'
+  ports: ListeningPort[]
+}
+
+// users:(("nginx",pid=1235,fd=6),("nginx",pid=1234,fd=6)) — the first holder names the port.
+const USERS = /users:\(\("((?:[^"\\]|\\.)*)",pid=(\d+)/
+// The local address is the first token ending in `:port` (0.0.0.0:22, [::]:22, *:22,
+// 127.0.0.53%lo:53); the peer column that follows ends in `:*` under -l.
+const ADDR = /:(\d+)$/
+
+/** One port once: the IPv4 and IPv6 sockets of one server merge, keeping whichever names a process. */
+function merge (list: ListeningPort[]): ListeningPort[] {
+  const byPort = new Map<number, ListeningPort>()
+  for (const p of list) {
+    const seen = byPort.get(p.port)
+    if (seen == null || (seen.pid == null && p.pid != null)) byPort.set(p.port, p)
+  }
+  return [...byPort.values()].sort((a, b) => a.port - b.port)
+}
+
+/** Parses `ss -Htlnp` output (no header). Lines it cannot read are skipped, not fatal. */
+export function parseSs (output: string): ListeningPort[] {
+  const found: ListeningPort[] = []
+  for (const line of output.split('\n')) {
+    const tokens = line.trim().split(/\s+/)
+    // State, Recv-Q, Send-Q, Local, Peer[, Process]; some builds omit State under -l.
+    const local = tokens.find((t, i) => i <= 3 && ADDR.test(t))
+    if (local == null) continue
+    const port = Number(ADDR.exec(local)![1])
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) continue
+    const entry: ListeningPort = { port }
+    const users = USERS.exec(line)
+    if (users != null) {
+      entry.process = users[1].replace(/\\(.)/g, '$1')
+      entry.pid = Number(users[2])
+    }
+    found.push(entry)
+  }
+  return merge(found)
+}
+
+/** Parses /proc/net/tcp or tcp6: `sl local_address rem_address st ...`, hex port, st 0A = LISTEN. */
+export function parseProcNetTcp (content: string): ListeningPort[] {
+  const found: ListeningPort[] = []
+  for (const line of content.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/)
+    if (fields.length < 4 || fields[3] !== '0A') continue
+    const hex = fields[1].split(':')[1]
+    const port = Number.parseInt(hex ?? '', 16)
+    if (Number.isInteger(port) && port > 0) found.push({ port })
+  }
+  return merge(found)
+}
+
+async function fromProc (dir: string): Promise<ListeningPort[] | undefined> {
+  const texts = await Promise.all(['tcp', 'tcp6'].map(async f => await readFile(`${dir}/${f}`, 'utf8').catch(() => undefined)))
+  if (texts.every(t => t == null)) return undefined
+  return merge(texts.flatMap(t => t == null ? [] : parseProcNetTcp(t)))
+}
+
+export async function listListeningPorts (opts: PortsQueryOptions): Promise<PortsSnapshot> {
+  const res = await runTool(opts.ss ?? 'ss', ['-Htlnp'], { timeoutMs: opts.timeoutMs, signal: opts.signal })
+  if (res.kind === 'ok') return { source: 'ss', ports: parseSs(res.stdout) }
+  const proc = await fromProc(opts.procNet ?? '/proc/net')
+  return proc == null ? { source: 'none', ports: [] } : { source: 'proc', ports: proc }
+}
