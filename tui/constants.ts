@@ -3,6 +3,9 @@
 /** Coalesce refetches of `nodes`/`status` to at most one per this many ms (live within 1 s). */
 export const REFETCH_INTERVAL_MS = 250
 
+/** Heartbeat notices without a payload refetch `nodes` at most this often (ages, usage bars). */
+export const HEARTBEAT_REFETCH_MS = 1000
+
 /** How long a row stays coloured after it changed. */
 export const HIGHLIGHT_MS = 3000
 

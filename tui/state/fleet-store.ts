@@ -7,7 +7,7 @@
  */
 import type { CommandResultView, NodeView, ReplicaChange, StatusView } from '../../protocol/control.js'
 import type { Heartbeat, RoleDefinition } from '../../protocol/types.js'
-import { EVENT_RING_SIZE, REFETCH_INTERVAL_MS, RESULT_LINES } from '../constants.js'
+import { EVENT_RING_SIZE, HEARTBEAT_REFETCH_MS, REFETCH_INTERVAL_MS, RESULT_LINES } from '../constants.js'
 import type { ChangeKind } from '../render/colour.js'
 import type { FleetSource } from '../source.js'
 import { EMPTY_FLEET, type FleetData, type RowChange } from './fleet-data.js'
@@ -15,6 +15,12 @@ import { EMPTY_FLEET, type FleetData, type RowChange } from './fleet-data.js'
 export interface FleetStoreInit {
   /** @default REFETCH_INTERVAL_MS */
   refetchMs?: number
+  /**
+   * A heartbeat change without the heartbeat in `value` (the daemon's store sends only the
+   * notice) makes the list stale, not wrong: such changes refetch at most this often.
+   * @default HEARTBEAT_REFETCH_MS
+   */
+  heartbeatRefetchMs?: number
   /** Changes arriving within this window share one render. @default 8 */
   flushMs?: number
   /** @default EVENT_RING_SIZE */
@@ -41,12 +47,16 @@ export class FleetStore {
   private refetchTimer: ReturnType<typeof setTimeout> | null = null
   private inFlight = false
   private dirty = false
+  /** The shortest refetch gap asked for since the last refetch started. */
+  private dirtyGap = Number.POSITIVE_INFINITY
   private wantRoles = false
   private lastRefetch = 0
+  private refetchDue = 0
 
   constructor (init: FleetStoreInit = {}) {
     this.init = {
       refetchMs: init.refetchMs ?? REFETCH_INTERVAL_MS,
+      heartbeatRefetchMs: init.heartbeatRefetchMs ?? HEARTBEAT_REFETCH_MS,
       flushMs: init.flushMs ?? 8,
       ringSize: init.ringSize ?? EVENT_RING_SIZE,
       now: init.now ?? Date.now
@@ -93,7 +103,7 @@ export class FleetStore {
   apply (c: ReplicaChange): void {
     if (c.kind === 'heartbeat') {
       this.heartbeats++
-      if (!this.patchHeartbeat(c)) this.scheduleRefetch(false)
+      if (!this.patchHeartbeat(c)) this.scheduleRefetch(false, this.init.heartbeatRefetchMs)
     } else {
       this.events.push(c)
       if (this.events.length > this.init.ringSize) this.events.splice(0, this.events.length - this.init.ringSize)
@@ -172,12 +182,19 @@ export class FleetStore {
     for (const l of this.listeners) l()
   }
 
-  private scheduleRefetch (roles: boolean): void {
+  private scheduleRefetch (roles: boolean, gapMs = this.init.refetchMs): void {
     this.wantRoles ||= roles
     this.dirty = true
-    if (this.refetchTimer != null || this.inFlight || this.source == null) return
-    const wait = Math.max(0, this.lastRefetch + this.init.refetchMs - this.init.now())
-    this.refetchTimer = setTimeout(() => { this.refetchTimer = null; void this.refetch() }, wait)
+    this.dirtyGap = Math.min(this.dirtyGap, gapMs)
+    if (this.inFlight || this.source == null) return
+    const due = this.lastRefetch + gapMs
+    // A more urgent change (a transition after a heartbeat) pulls a scheduled refetch forward.
+    if (this.refetchTimer != null) {
+      if (due >= this.refetchDue) return
+      clearTimeout(this.refetchTimer)
+    }
+    this.refetchDue = due
+    this.refetchTimer = setTimeout(() => { this.refetchTimer = null; void this.refetch() }, Math.max(0, due - this.init.now()))
   }
 
   private async refetch (): Promise<void> {
@@ -186,6 +203,7 @@ export class FleetStore {
     const gen = this.generation
     const wantRoles = this.wantRoles
     this.dirty = false
+    this.dirtyGap = Number.POSITIVE_INFINITY
     this.wantRoles = false
     this.inFlight = true
     this.lastRefetch = this.init.now()
@@ -205,7 +223,7 @@ export class FleetStore {
     } finally {
       if (gen === this.generation) {
         this.inFlight = false
-        if (this.dirty) this.scheduleRefetch(false)
+        if (this.dirty) this.scheduleRefetch(false, this.dirtyGap)
       }
     }
   }

@@ -99,3 +99,20 @@ describe('FleetStore', () => {
     store.stop()
   })
 })
+
+describe('FleetStore with payload-less heartbeats (the daemon sends only the notice)', () => {
+  it('refetches at most once per heartbeatRefetchMs, and a transition is not held back by it', async () => {
+    const source = new FakeSource(makeFleet(3))
+    const store = new FleetStore({ refetchMs: 10, heartbeatRefetchMs: 300, flushMs: 1 })
+    await store.attach(source)
+    const id = source.fleet.nodes[0].id
+    for (let i = 0; i < 20; i++) {
+      source.push({ kind: 'heartbeat', origin: id, type: 'heartbeat' })
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(count(source, 'nodes')).toBe(1)
+    source.pushTransition(id, 'online', 'error')
+    await vi.waitFor(() => { expect(count(source, 'nodes')).toBe(2) }, { timeout: 100, interval: 2 })
+    store.stop()
+  })
+})
