@@ -107,7 +107,7 @@ export async function runRoleCheck (role: RoleDefinition, opts: CheckOptions = {
 }
 
 /** Every role's checks, concurrently, keyed by role name (the shape of `Health.checks`). */
-export async function runRoleChecks (roles: RoleDefinition[], opts: CheckOptions = {}): Promise<Record<string, CheckResult>> {
+export async function runRoleChecks (roles: readonly RoleDefinition[], opts: CheckOptions = {}): Promise<Record<string, CheckResult>> {
   const entries = await Promise.all(roles.map(async (r): Promise<[string, CheckResult]> => [r.name, await runRoleCheck(r, opts)]))
   return Object.fromEntries(entries)
 }
