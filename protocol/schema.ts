@@ -67,9 +67,9 @@ const paramValidators = new Map<Action, Validator<unknown>>()
 export function validateParams<A extends Action> (action: A, params: unknown, path = 'params'): ActionParams[A] {
   let v = paramValidators.get(action)
   if (v == null) {
-    const schema = ACTION_PARAMS[action]
-    if (schema == null) throw new ValidationError(`unknown action; one of ${Object.keys(ACTION_PARAMS).join(', ')}`, 'action')
-    v = validator(schema, `${action} params`)
+    // hasOwn: `valueOf` or `__proto__` must not find Object.prototype's members.
+    if (typeof action !== 'string' || !Object.hasOwn(ACTION_PARAMS, action)) throw new ValidationError(`unknown action; one of ${Object.keys(ACTION_PARAMS).join(', ')}`, 'action')
+    v = validator(ACTION_PARAMS[action], `${action} params`)
     paramValidators.set(action, v)
   }
   return v(params, path) as ActionParams[A]

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { ACTIONS, type Action, type ActionParams, type CommandEnvelope, type Target, type UnsignedCommand } from '../types.js'
 import {
-  LIMITS, hlc, list, ms, name, nodeId, operatorKey, sha, signature, text, ulid, version
+  LIMITS, hlc, list, ms, name, nodeId, operatorKey, record, sha, signature, text, ulid, version
 } from './common.js'
 import { maintenanceTypeSchema, roleDefinitionSchema, updateStrategySchema } from './fleet.js'
 
@@ -64,7 +64,7 @@ const unsignedFields = {
   target: targetSchema,
   action: z.enum(ACTIONS),
   // Shape checked per action below; z.record keeps the object as is for signature checks.
-  params: z.record(z.string().max(64), z.unknown()),
+  params: record(z.string().max(64), z.unknown(), 64),
   comment: text(LIMITS.comment)
 }
 

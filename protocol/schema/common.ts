@@ -65,9 +65,14 @@ export const count = z.int().min(0)
 export const port = z.int().min(1).max(65_535)
 export const percent = z.number().min(0).max(100)
 
-/** A record keyed by a bounded pattern; `__proto__` would be swallowed as a prototype by a plain `{}`. */
+/**
+ * A record keyed by a bounded pattern. zod silently drops an own `__proto__` key (JSON.parse makes
+ * one), which would change signed bytes behind our back, so it is refused before zod sees it.
+ */
 export const record = <V extends z.ZodType>(key: z.ZodString, value: V, max: number = LIMITS.recordKeys) =>
-  z.record(key.refine((k) => k !== '__proto__', { error: '__proto__ is not allowed as a key' }), value)
+  z.custom<object>((v) => v === null || typeof v !== 'object' || !Object.hasOwn(v, '__proto__'),
+    { error: '__proto__ is not allowed as a key' })
+    .pipe(z.record(key, value))
     .refine((r) => Object.keys(r).length <= max, { error: `at most ${max} keys` })
 
 /** Any JSON value, bounded in depth, node count and string length. Passed through unchanged. */
@@ -88,7 +93,7 @@ function checkJson (root: unknown): string | null {
       for (const x of v) { const p = walk(x, depth + 1); if (p != null) return p }
       return null
     }
-    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    if (typeof v === 'object' && isPlain(v)) {
       for (const [k, x] of Object.entries(v)) {
         if (k === '__proto__' || k.length > LIMITS.name * 2) return `bad key ${JSON.stringify(k.slice(0, 32))}`
         const p = walk(x, depth + 1); if (p != null) return p
@@ -98,6 +103,11 @@ function checkJson (root: unknown): string | null {
     return 'not a JSON value'
   }
   return walk(root, 0)
+}
+
+function isPlain (v: object): boolean {
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
 }
 
 /** First zod issue as a ValidationError naming the field. Never lets a ZodError escape. */
