@@ -74,6 +74,8 @@ export const record = <V extends z.ZodType>(key: z.ZodString, value: V, max: num
     { error: '__proto__ is not allowed as a key' })
     .pipe(z.record(key, value))
     .refine((r) => Object.keys(r).length <= max, { error: `at most ${max} keys` })
+    // zod builds records without a prototype; consumers expect ordinary objects.
+    .transform((r) => ({ ...r }))
 
 /** Any JSON value, bounded in depth, node count and string length. Passed through unchanged. */
 export const json = z.unknown().superRefine((value, ctx) => {

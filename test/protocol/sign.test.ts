@@ -9,10 +9,11 @@ import {
   verifyCommand, verifyEvent
 } from '../../protocol/sign.js'
 import { canonicalJson } from '../../protocol/canonical.js'
+import { decodeCommand, decodeGossip, encodeCommand, encodeGossip } from '../../protocol/codec.js'
 import type { CommandEnvelope, NodeEvent } from '../../protocol/types.js'
 import { expectCode } from './helpers.js'
 import {
-  NODE_A, NODE_B, OPERATOR, OTHER_OPERATOR, T0, sampleCommand, sampleEvent, sampleUnsignedCommand,
+  NODE_A, NODE_B, OPERATOR, OTHER_OPERATOR, T0, sampleCommand, sampleCommands, sampleEvent, sampleGossipMessages, sampleUnsignedCommand,
   sampleUnsignedEvent
 } from './samples.js'
 
@@ -62,6 +63,10 @@ describe('command signatures', () => {
   it('sign the domain tag plus the canonical JSON of everything but sig', () => {
     const unsigned = sampleUnsignedCommand()
     expect(new TextDecoder().decode(commandSigningBytes(unsigned))).toBe('slm-command-v1\n' + canonicalJson(unsigned))
+  })
+
+  it('still verify after an encode/decode round trip', () => {
+    for (const cmd of sampleCommands()) expect(() => verifyCommand(decodeCommand(encodeCommand(cmd)))).not.toThrow()
   })
 
   it('do not depend on key order', () => {
@@ -139,6 +144,13 @@ describe('node event signatures', () => {
     const id = peerIdFromPrivateKey(key).toString()
     const ev = await signEventAsync(sampleUnsignedEvent('code_announce', { origin: id }), (b) => key.sign(b))
     expect(() => verifyEvent(ev, nodePublicKeyFromId(id))).not.toThrow()
+  })
+
+  it('still verify after a gossip round trip', () => {
+    for (const msg of sampleGossipMessages()) {
+      const back = decodeGossip(encodeGossip(msg))
+      if (back.kind === 'event') expect(() => verifyEvent(back.event, nodePublicKeyFromId(back.event.origin))).not.toThrow()
+    }
   })
 
   it('sign the event domain tag plus canonical JSON', () => {
