@@ -18,11 +18,13 @@ import { useCode } from './hooks/use-code.js'
 import { useCommands } from './hooks/use-commands.js'
 import { useConnection, type ConnectionOptions } from './hooks/use-connection.js'
 import { useFleet } from './hooks/use-fleet.js'
+import { useKeyQueue } from './hooks/use-key-queue.js'
 import { useNow } from './hooks/use-now.js'
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js'
 import { useViewModel } from './hooks/use-view-model.js'
 import { findBinding, keyName, usableBindings } from './keys/binding.js'
 import { bindingsFor } from './keys/bindings.js'
+import { splitChunk } from './keys/chunk.js'
 import type { KeyContext } from './keys/context.js'
 import { summariseResults } from './render/results.js'
 import type { FleetStoreInit } from './state/fleet-store.js'
@@ -85,15 +87,20 @@ export function App (props: AppProps): React.JSX.Element {
     openPrompt: (text) => { dispatch({ type: 'prompt', mode: 'command', text }) },
     quit
   }
+  const filterView = view === 'events' ? 'events' : view === 'roles' ? 'roles' : 'fleet'
+  const enqueue = useKeyQueue({ bindings, ctx, busy: ui.prompt != null || ui.confirm != null, filterView, runLine: commands.runLine, dispatch })
   useInput((input, key) => {
-    findBinding(bindings, keyName(input, key))?.run(ctx)
+    const name = keyName(input, key)
+    const binding = findBinding(bindings, name)
+    if (binding != null || name.length <= 1 || key.ctrl || key.meta) { binding?.run(ctx); return }
+    // Several keys in one read (see keys/chunk.ts), run one per render.
+    enqueue(splitChunk(input))
   }, { isActive: ui.prompt == null && ui.confirm == null })
 
   const suggestions = useMemo(() => ui.prompt?.mode === 'command'
     ? completePrompt(ui.prompt.text, { roles: vm.roleNames, tags: vm.tags })
     : [], [ui.prompt, vm.roleNames, vm.tags])
 
-  const filterView = view === 'events' ? 'events' : view === 'roles' ? 'roles' : 'fleet'
   const onPromptChange = useCallback((text: string) => {
     dispatch({ type: 'promptText', text })
     if (ui.prompt?.mode === 'filter') dispatch({ type: 'filter', view: filterView, text })

@@ -31,7 +31,11 @@ export function PromptLine ({ prompt, suggestions, isActive, onChange, onChoice,
     if (key.backspace || key.delete) { onChange(prompt.text.slice(0, -1)); return }
     if (key.ctrl && input === 'u') { onChange(''); return }
     if (key.ctrl || key.meta || input === '') return
-    onChange(prompt.text + input.replace(/[\r\n]/g, ''))
+    // Typed fast, pasted, or sent by tmux, text and Enter can arrive as one chunk: the line ends
+    // at the first newline and is submitted, as if Enter had been pressed on its own.
+    const nl = input.search(/[\r\n]/)
+    if (nl >= 0) { onSubmit(prompt.text + input.slice(0, nl)); return }
+    onChange(prompt.text + input)
   }, { isActive })
 
   const sigil = prompt.mode === 'command' ? ':' : '/'

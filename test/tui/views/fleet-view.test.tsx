@@ -98,3 +98,27 @@ describe('Fleet view', () => {
     expect(Date.now() - start).toBeLessThan(1000)
   })
 })
+
+describe('keys that arrive in one chunk (tmux send-keys, key repeat)', () => {
+  it('runs each key, and a : line with Enter in the same chunk is submitted', async () => {
+    const { testSigner } = await import('../helpers/test-signer.js')
+    const t = await mount(makeFleet(6), { signer: testSigner() })
+    await t.waitFor('n0005')
+    await t.press('jj\r')
+    await t.waitFor(/^n0002 +online/m)
+    await t.press(KEYS.esc)
+    await t.press('/n0004\r')
+    await t.waitFor('Fleet (1/6) /n0004')
+    await t.press(':maintenance enter planned "test"\r')
+    await expect.poll(() => t.source.submitted.length).toBe(1)
+    expect(t.source.submitted[0]).toMatchObject({ action: 'maintenance_enter', params: { type: 'planned', reason: 'test' }, target: { kind: 'nodes', nodes: [t.source.fleet.nodes[4].id] } })
+  })
+
+  it('a prompt line and Enter typed in one chunk submits it', async () => {
+    const t = await mount(makeFleet(3))
+    await t.waitFor('n0002')
+    await t.press(':')
+    await t.press('roles\r')
+    await t.waitFor('Roles (4)')
+  })
+})
