@@ -14,7 +14,7 @@ describe('commands from the TUI', () => {
     await t.waitFor('n0003')
     await t.press('j', KEYS.ctrlD)
     await t.waitFor('⚠ retire on n0001')
-    expect(t.frame()).toContain('Send it? y/N')
+    await t.eventually(() => { expect(t.frame()).toContain('Send it? y/N') })
     expect(t.source.submitted).toHaveLength(0)
     await t.press('y')
     await vi.waitFor(() => { expect(t.source.submitted).toHaveLength(1) })
@@ -52,8 +52,8 @@ describe('commands from the TUI', () => {
     expect(cmd.params).toEqual({ type: 'planned', reason: 'disk swap' })
     expect(cmd.target).toEqual({ kind: 'nodes', nodes: [t.source.fleet.nodes[0].id, t.source.fleet.nodes[2].id] })
     await t.waitFor('maintenance_enter')
-    expect(t.frame()).toContain('waiting 2')
-    expect(t.frame()).not.toContain('marked')
+    await t.eventually(() => { expect(t.frame()).toContain('waiting 2') })
+    await t.eventually(() => { expect(t.frame()).not.toContain('marked') })
     for (const i of [0, 2]) {
       const origin = t.source.fleet.nodes[i].id
       t.source.push({
@@ -79,7 +79,7 @@ describe('commands from the TUI', () => {
     const t = await mount(makeFleet(2), { signer: testSigner() })
     await t.waitFor('n0001')
     await t.press('m')
-    expect(t.frame()).toMatch(/^:maintenance enter planned/m)
+    await t.eventually(() => { expect(t.frame()).toMatch(/^:maintenance enter planned/m) })
   })
 
   it('refuses an invalid command before it is sent and says why', async () => {
@@ -89,7 +89,7 @@ describe('commands from the TUI', () => {
     await t.type('code sync frontend abc')
     await t.press(KEYS.enter)
     await t.waitFor('not sent:')
-    expect(t.frame()).toMatch(/commit/)
+    await t.eventually(() => { expect(t.frame()).toMatch(/commit/) })
     expect(t.source.submitted).toHaveLength(0)
   })
 })
@@ -104,16 +104,16 @@ describe('read-only mode (no operator key)', () => {
     expect(f).not.toContain('<a>admit')
     await t.press(KEYS.ctrlD)
     await tick(20)
-    expect(t.frame()).not.toContain('⚠')
+    await t.eventually(() => { expect(t.frame()).not.toContain('⚠') })
     expect(t.source.submitted).toHaveLength(0)
   })
 
   it('with a key the header says operator and the dangerous key is shown', async () => {
     const t = await mount(makeFleet(3), { signer: testSigner() })
     await t.waitFor('n0002')
-    expect(t.frame()).not.toContain('READ-ONLY')
-    expect(t.frame()).toContain('<ctrl+d>retire')
-    expect(t.frame()).toContain('<a>admit')
+    await t.eventually(() => { expect(t.frame()).not.toContain('READ-ONLY') })
+    await t.eventually(() => { expect(t.frame()).toContain('<ctrl+d>retire') })
+    await t.eventually(() => { expect(t.frame()).toContain('<a>admit') })
   })
 
   it('typing an action at the prompt explains that a key is needed', async () => {

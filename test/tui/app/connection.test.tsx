@@ -19,16 +19,16 @@ describe('connection to the daemon', () => {
     }
     const t = await mount(fleet, { connect })
     await t.waitFor('n0002')
-    expect(t.frame()).not.toContain('DISCONNECTED')
+    await t.eventually(() => { expect(t.frame()).not.toContain('DISCONNECTED') })
     refuse = 2
     sources[0].drop()
     await t.waitFor('DISCONNECTED from the daemon')
     // Stale rows stay on screen while we reconnect.
-    expect(t.frame()).toContain('n0002')
+    await t.eventually(() => { expect(t.frame()).toContain('n0002') })
     await t.waitFor(/attempt [23]/)
     fleet.nodes[2].state = 'error'
     await t.waitFor(/n0002\s+error/)
-    expect(t.frame()).not.toContain('DISCONNECTED')
+    await t.eventually(() => { expect(t.frame()).not.toContain('DISCONNECTED') })
     expect(sources).toHaveLength(2)
     expect(sources[1].subscribers).toBe(1)
     // Live changes flow on the new connection.
@@ -47,6 +47,6 @@ describe('connection to the daemon', () => {
     })
     await t.waitFor('connecting to the daemon')
     await t.waitFor('n0001')
-    expect(t.frame()).not.toContain('connecting')
+    await t.eventually(() => { expect(t.frame()).not.toContain('connecting') })
   })
 })

@@ -53,7 +53,7 @@ describe('TUI over the real control socket', () => {
 
     const t = await mount(fleet, { connect: async () => asSource(await ControlClient.connect(socketPath, 500)) })
     await t.waitFor('n0004')
-    expect(t.frame()).toContain('5 nodes')
+    await t.eventually(() => { expect(t.frame()).toContain('5 nodes') })
 
     fleet.nodes[3].state = 'maintenance_offline'
     push({ kind: 'event', origin: fleet.nodes[3].id, type: 'transition', event: { v: 1, origin: fleet.nodes[3].id, seq: 9, hlc: '000000000000009-000000', type: 'transition', body: { from: 'degraded', to: 'maintenance_offline', trigger: 'operator' }, sig: 'x' } })
@@ -65,6 +65,6 @@ describe('TUI over the real control socket', () => {
     server = serve(socketPath, fake, listeners)
     await server.start()
     await t.waitFor(/n0004\s+error/, 5000)
-    expect(t.frame()).not.toContain('DISCONNECTED')
+    await t.eventually(() => { expect(t.frame()).not.toContain('DISCONNECTED') })
   })
 })

@@ -63,7 +63,11 @@ export async function mount (fleet: FakeFleet, opts: MountOptions = {}) {
       if (typeof text === 'string' ? !f.includes(text) : !text.test(f)) throw new Error(`"${String(text)}" not on screen:\n${f}`)
     }, { timeout, interval: 5 })
   }
+  /** Retries an assertion about the screen until it holds (frames land asynchronously). */
+  const eventually = async (check: () => void, timeout = 2000): Promise<void> => {
+    await vi.waitFor(check, { timeout, interval: 5 })
+  }
   /** Names of the fleet rows on screen, top to bottom. */
   const rowNames = (): string[] => [...frame().matchAll(/^(?:● |  )(n\d{4})/gm)].map((m) => m[1])
-  return { r, source, frame, press, type, waitFor, rowNames, onExit, unmount: () => { r.unmount() } }
+  return { r, source, frame, press, type, waitFor, eventually, rowNames, onExit, unmount: () => { r.unmount() } }
 }

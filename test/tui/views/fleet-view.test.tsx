@@ -10,7 +10,7 @@ describe('Fleet view', () => {
     const t = await mount(makeFleet(8))
     await t.waitFor('n0007')
     const f = t.frame()
-    expect(t.rowNames()).toEqual(['n0000', 'n0001', 'n0002', 'n0003', 'n0004', 'n0005', 'n0006', 'n0007'])
+    await t.eventually(() => { expect(t.rowNames()).toEqual(['n0000', 'n0001', 'n0002', 'n0003', 'n0004', 'n0005', 'n0006', 'n0007']) })
     expect(f).toMatch(/n0003\s+degraded\s+alive\s+npu-worker/)
     expect(f).toMatch(/n0004\s+maint\.planned/)
     expect(f).toMatch(/n0005\s+◆?\s*error\s+suspect/)
@@ -25,12 +25,12 @@ describe('Fleet view', () => {
     await t.waitFor('n0011')
     await t.press('/')
     await t.type('degraded')
-    expect(t.rowNames()).toEqual(['n0003', 'n0011'])
+    await t.eventually(() => { expect(t.rowNames()).toEqual(['n0003', 'n0011']) })
     await t.press(KEYS.enter)
-    expect(t.frame()).toContain('Fleet (2/12) /degraded')
+    await t.eventually(() => { expect(t.frame()).toContain('Fleet (2/12) /degraded') })
     await t.press('/')
     await t.press(KEYS.esc)
-    expect(t.rowNames()).toHaveLength(12)
+    await t.eventually(() => { expect(t.rowNames()).toHaveLength(12) })
   })
 
   it('filters by role and by tag', async () => {
@@ -38,10 +38,10 @@ describe('Fleet view', () => {
     await t.waitFor('n0007')
     await t.press('/')
     await t.type('redis')
-    expect(t.rowNames()).toEqual(['n0002', 'n0006'])
+    await t.eventually(() => { expect(t.rowNames()).toEqual(['n0002', 'n0006']) })
     for (let i = 0; i < 5; i++) await t.press(KEYS.backspace)
     await t.type('rack-b')
-    expect(t.rowNames()).toEqual(['n0001', 'n0003', 'n0005', 'n0007'])
+    await t.eventually(() => { expect(t.rowNames()).toEqual(['n0001', 'n0003', 'n0005', 'n0007']) })
   })
 
   it('sorts with shift-letters (k9s) and reverses on the same letter', async () => {
@@ -49,12 +49,12 @@ describe('Fleet view', () => {
     await t.waitFor('n0005')
     await t.press('C')
     // cpu = i*37 % 100: n0 0, n1 37, n2 74, n3 11, n4 48, n5 85
-    expect(t.rowNames()).toEqual(['n0000', 'n0003', 'n0001', 'n0004', 'n0002', 'n0005'])
-    expect(t.frame()).toContain('CPU↑')
+    await t.eventually(() => { expect(t.rowNames()).toEqual(['n0000', 'n0003', 'n0001', 'n0004', 'n0002', 'n0005']) })
+    await t.eventually(() => { expect(t.frame()).toContain('CPU↑') })
     await t.press('C')
-    expect(t.rowNames()).toEqual(['n0005', 'n0002', 'n0004', 'n0001', 'n0003', 'n0000'])
+    await t.eventually(() => { expect(t.rowNames()).toEqual(['n0005', 'n0002', 'n0004', 'n0001', 'n0003', 'n0000']) })
     await t.press('N')
-    expect(t.rowNames()[0]).toBe('n0000')
+    await t.eventually(() => { expect(t.rowNames()[0]).toBe('n0000') })
   })
 
   it('moves with j/k and arrows, and Enter opens the node under the cursor', async () => {
@@ -63,7 +63,7 @@ describe('Fleet view', () => {
     await t.press('j', 'j', KEYS.down, 'k')
     await t.press(KEYS.enter)
     await t.waitFor('History')
-    expect(t.frame()).toMatch(/^n0002 +online/m)
+    await t.eventually(() => { expect(t.frame()).toMatch(/^n0002 +online/m) })
     await t.press(KEYS.esc)
     await t.waitFor('Fleet (6)')
   })
@@ -72,9 +72,9 @@ describe('Fleet view', () => {
     const t = await mount(makeFleet(6))
     await t.waitFor('n0005')
     await t.press(' ', 'j', 'j', ' ')
-    expect(t.frame()).toContain('● 2 marked')
-    expect(t.frame()).toMatch(/^● n0000/m)
-    expect(t.frame()).toMatch(/^● n0002/m)
+    await t.eventually(() => { expect(t.frame()).toContain('● 2 marked') })
+    await t.eventually(() => { expect(t.frame()).toMatch(/^● n0000/m) })
+    await t.eventually(() => { expect(t.frame()).toMatch(/^● n0002/m) })
   })
 
   it('fits 80x24 without wrapping and shows more columns when wider', async () => {
@@ -83,10 +83,10 @@ describe('Fleet view', () => {
     const lines = t.frame().split('\n')
     expect(lines.length).toBeLessThanOrEqual(23)
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80)
-    expect(t.frame()).not.toContain('VERSIONS')
+    await t.eventually(() => { expect(t.frame()).not.toContain('VERSIONS') })
     const wide = await mount(makeFleet(4), { columns: 140, rows: 30 })
     await wide.waitFor('n0003')
-    expect(wide.frame()).toContain('VERSIONS')
+    await wide.eventually(() => { expect(wide.frame()).toContain('VERSIONS') })
   })
 
   it('shows a live change within a second and colours nothing it should not', async () => {

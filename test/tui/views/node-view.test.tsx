@@ -28,10 +28,10 @@ describe('Node view', () => {
     await t.waitFor('History 1-7 of 23')
     await t.press(']')
     await t.waitFor('History 8-14 of 23')
-    expect(t.frame()).toContain('change 16')
+    await t.eventually(() => { expect(t.frame()).toContain('change 16') })
     await t.press(']', ']', ']')
     await t.waitFor('History 22-23 of 23')
-    expect(t.frame()).toContain('change 1')
+    await t.eventually(() => { expect(t.frame()).toContain('change 1') })
     await t.press('[')
     await t.waitFor('History 15-21 of 23')
     const calls = t.source.calls.filter((c) => c.method === 'history').map((c) => c.params?.offset)
@@ -45,7 +45,7 @@ describe('Node view', () => {
     await t.waitFor('n0002')
     await t.press(KEYS.enter)
     await t.waitFor('invalid transition')
-    expect(t.frame()).toMatch(/rejected\s+Z*RESULT/)
+    await t.eventually(() => { expect(t.frame()).toMatch(/rejected\s+Z*RESULT/) })
   })
 
   it('follows live state changes of the node it shows', async () => {
