@@ -26,6 +26,7 @@ export function buildProgram (io: ProgramIo = processIo): Command {
     .addOption(new Option('--dir <dir>', `state dir (default: ${DEFAULT_STATE_DIR})`).env('SLM_DIR'))
     .option('--json', 'machine-readable JSON output')
     .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
     // Throw instead of process.exit so run() picks the exit code (exit.ts) and output flushes.
     .exitOverride()
