@@ -1,6 +1,7 @@
 /**
- * The LMDB replica store: per-origin event logs, node records, history, command log and seen-set,
- * LWW fleet registers, digests for anti-entropy and the replica digest.
+ * The LMDB replica store: per-origin event logs, node records, transition history, the command
+ * log and seen-set, LWW fleet registers, anti-entropy and replica digests, snapshots, and a change
+ * feed. Writes are group-committed and resolve only once durable.
  */
 import { LmdbStore } from './store.js'
 import type { Store, StoreComponents, StoreInit } from './types.js'
@@ -9,6 +10,8 @@ export function createStore (init: StoreInit, components: StoreComponents): Stor
   return new LmdbStore(init, components)
 }
 
-export type { Store, StoreInit, StoreComponents, NodeRecord, IngestResult, StoreStats } from './types.js'
+export type { Store, StoreInit, StoreComponents, StoreEvents, StoreSnapshot, StoredNode, NodeRecord, IngestResult, StoreStats } from './types.js'
 export { SCHEMA_VERSION } from './migrations.js'
-export { itemHash, combine } from './digest.js'
+export { newer as registerWins } from './registers.js'
+export { itemHash } from './digest.js'
+export { DEFAULT_MAX_EVENTS_PER_ORIGIN } from './constants.js'

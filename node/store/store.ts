@@ -1,351 +1,283 @@
 /**
- * The LMDB replica. Every replicated write follows one recipe (STYLE 5): inside one write
- * transaction, check it is new, write it, fold it into the derived record, and XOR its hash into
- * the set digest — so the digest, the heads and the data can never disagree on disk. A write's
- * promise resolves only when its transaction is on disk (overlappingSync off: PITFALLS "visible is
- * not durable"); lmdb-js batches the writes of one tick into one transaction, so durability costs
- * one fsync per batch (group commit), not one per event.
+ * The LMDB replica. Every replicated write follows one recipe (STYLE 5): the CPU-heavy part (sign,
+ * canonical JSON, sha256) runs before the transaction; inside one write transaction it checks the
+ * item is new, writes it, folds it into the derived records and XORs its hash into the set digest,
+ * so the data, the heads and the digests can never disagree on disk. Writes share transactions
+ * (group commit, writer.ts) and resolve only once durable.
  */
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { open, type Database, type RootDatabase } from 'lmdb'
-import type { HistoryItem, Page, ReplicaChange } from '../../protocol/control.js'
-import { SlmError, ValidationError } from '../../protocol/errors.js'
-import { compareHlc, hlcMs } from '../../protocol/hlc.js'
-import { PROTOCOL_VERSION, type CommandEnvelope, type EventBodies, type EventType, type Heartbeat, type MaintenanceWindow, type NodeEvent, type Register, type RoleDefinition, type SyncDigest, type TrustEntry } from '../../protocol/types.js'
-import { combine, itemHash, xorInto, ZERO } from './digest.js'
-import { emptyRecord, foldEvent } from './derive.js'
+import type { HistoryItem, Page } from '../../protocol/control.js'
+import { SlmError } from '../../protocol/errors.js'
+import { compareHlc } from '../../protocol/hlc.js'
+import { PROTOCOL_VERSION, type CommandEnvelope, type EventBodies, type EventType, type Heartbeat, type MaintenanceWindow, type NodeEvent, type NodeState, type Register, type RoleDefinition, type SyncDigest, type TrustEntry, type UnsignedNodeEvent } from '../../protocol/types.js'
+import { DEFAULT_ROLES } from '../roles/index.js'
+import { ChangeFeed } from './changes.js'
+import * as cmds from './commands.js'
+import { DEFAULT_MAX_EVENTS_PER_ORIGIN, HLC_ZERO } from './constants.js'
+import { emptyNode } from './derive.js'
+import { combine, itemHash } from './digest.js'
+import { applyEvent, eventsFrom, prune, sortEvents, type EventCtx } from './events.js'
+import { historyPage } from './history.js'
 import { migrate } from './migrations.js'
-import type { IngestResult, NodeRecord, Store, StoreComponents, StoreInit, StoreStats } from './types.js'
+import { assignments, nodeRecord, type Assignments, type Beat } from './nodes.js'
+import { openDbs, OVERLAPPING_SYNC, storeOpenError, type Dbs } from './open.js'
+import { recompute, statistics } from './scan.js'
+import * as regs from './registers.js'
+import { applySnapshot, exportSnapshot, hashSnapshot } from './snapshot.js'
+import { ReplicaState } from './state.js'
+import type { IngestResult, NodeRecord, Store, StoreComponents, StoreInit, StoreSnapshot, StoreStats } from './types.js'
+import { GroupCommit, type JobSpec } from './writer.js'
 
-const HLC_ZERO = '000000000000000-000000'
-
-interface Digests { events: string, commands: string, registers: string, commandCount: number, registerCount: number }
-
-export class LmdbStore implements Store {
+export class LmdbStore extends ChangeFeed implements Store {
   private readonly init: StoreInit
   private readonly c: StoreComponents
-  private root!: RootDatabase
-  private events!: Database<NodeEvent, [string, number]>
-  private heads!: Database<{ min: number, max: number }, string>
-  private nodes!: Database<Omit<NodeRecord, 'heartbeat' | 'lastHeartbeat'>, string>
-  private hist!: Database<HistoryItem, [string, number]>
-  private commands!: Database<CommandEnvelope, string>
-  private seen!: Database<number, string>
-  private registers!: Database<Register, string>
-  private meta!: Database<any, string>
-  /** Heartbeats are ephemeral: kept in memory only, never in the replica digest. */
-  private readonly beats = new Map<string, { hb: Heartbeat, at: number }>()
-  private digests: Digests = { events: ZERO, commands: ZERO, registers: ZERO, commandCount: 0, registerCount: 0 }
-
-  private readonly listeners = new Set<(c: ReplicaChange) => void>()
+  private readonly keep: number
+  private readonly defaultRoles: readonly RoleDefinition[]
+  private readonly state = new ReplicaState()
+  /** Heartbeats are ephemeral: in memory only, never in the replica digest. */
+  private readonly beats = new Map<string, Beat>()
+  /** Origins written in the current transaction, pruned once at its end. */
+  private readonly touched = new Set<string>()
+  private dbs: Dbs | null = null
+  private writer: GroupCommit | null = null
+  /** Last seq handed to a local append; ahead of the durable max while appends are in flight. */
+  private localAlloc = 0
+  private fleet: Assignments | null = null
 
   constructor (init: StoreInit, components: StoreComponents) {
+    super()
     this.init = init
     this.c = components
+    this.keep = Math.max(1, init.retention?.maxEventsPerOrigin ?? DEFAULT_MAX_EVENTS_PER_ORIGIN)
+    this.defaultRoles = init.defaultRoles ?? DEFAULT_ROLES
   }
 
   async start (): Promise<void> {
+    if (this.dbs != null) return
+    const dbs = openDbs(this.init.path)
     try {
-      this.root = open({ path: join(this.init.path), maxDbs: 16, overlappingSync: false, compression: false })
-      this.events = this.root.openDB({ name: 'events', keyEncoding: 'ordered-binary' })
-      this.heads = this.root.openDB({ name: 'heads' })
-      this.nodes = this.root.openDB({ name: 'nodes' })
-      this.hist = this.root.openDB({ name: 'history', keyEncoding: 'ordered-binary' })
-      this.commands = this.root.openDB({ name: 'commands' })
-      this.seen = this.root.openDB({ name: 'seen' })
-      this.registers = this.root.openDB({ name: 'registers' })
-      this.meta = this.root.openDB({ name: 'meta' })
-    } catch (err: any) {
-      throw new SlmError('ERR_STORE_OPEN', `cannot open the replica at ${this.init.path}: ${String(err?.message ?? err)}`, { cause: err })
-    }
-    await migrate(this.meta, this.root)
-    this.digests = this.meta.get('digests') ?? this.digests
-    const trust = this.init.bootstrapTrust ?? []
-    if (trust.length > 0) {
-      for (const t of trust) {
+      await migrate(dbs)
+      const hadDigests = this.state.load(dbs)
+      this.dbs = dbs
+      this.writer = new GroupCommit(dbs.root, {
+        begin: () => { this.state.begin(); this.touched.clear() },
+        finish: () => { for (const o of this.touched) prune(this.ctx, o); this.state.flushDraft(dbs) },
+        commit: () => { this.state.commit() },
+        rollback: () => { this.state.abandon(); this.reload() },
+        durable: async () => { if (OVERLAPPING_SYNC) await dbs.root.flushed }
+      })
+      this.localAlloc = this.maxSeq(this.c.localId)
+      // After a migration that dropped them: rebuild the digests from a full scan, once.
+      if (!hadDigests) await this.submit({ apply: () => { Object.assign(this.state.d, recompute(dbs)) } })
+      for (const t of this.init.bootstrapTrust ?? []) {
         await this.applyRegister({ key: `trust/${t.key}`, value: t, hlc: HLC_ZERO, commandId: 'bootstrap' })
       }
+    } catch (err: any) {
+      this.dbs = null
+      await dbs.root.close().catch(() => {})
+      throw err instanceof SlmError ? err : storeOpenError(this.init.path, err)
     }
   }
 
   async stop (): Promise<void> {
-    await this.root?.close()
+    const dbs = this.dbs
+    if (dbs == null) return
+    await this.writer?.drain()
+    this.dbs = null
+    await dbs.root.close()
   }
 
-  onChange (fn: (c: ReplicaChange) => void): () => void {
-    this.listeners.add(fn)
-    return () => { this.listeners.delete(fn) }
+  private get ctx (): EventCtx { return { dbs: this.db, state: this.state, keep: this.keep } }
+
+  private get db (): Dbs {
+    if (this.dbs == null) throw new SlmError('ERR_STORE_CLOSED', 'the replica store is not started (call start() first) or was stopped')
+    return this.dbs
   }
 
-  private emit (change: ReplicaChange): void {
-    for (const fn of this.listeners) {
-      try { fn(change) } catch {}
-    }
+  private async submit<R> (job: JobSpec<R>): Promise<R> {
+    if (this.writer == null || this.dbs == null) throw new SlmError('ERR_STORE_CLOSED', 'the replica store is not started (call start() first) or was stopped')
+    return await this.writer.submit(job)
   }
 
-  private saveDigests (): void {
-    this.meta.put('digests', this.digests)
+  private reload (): void {
+    this.state.load(this.db)
+    this.localAlloc = this.maxSeq(this.c.localId)
+    this.fleet = null
   }
 
   // ---- events ---------------------------------------------------------------------------------
 
-  maxSeq (origin: string): number {
-    return this.heads.get(origin)?.max ?? 0
-  }
+  maxSeq (origin: string): number { return this.state.heads.get(origin)?.max ?? 0 }
 
-  /** Writes one event inside the current transaction; returns false for a duplicate or a gap. */
-  private writeEvent (e: NodeEvent, snapshot: boolean): 'stored' | 'duplicate' | 'gap' {
-    const head = this.heads.get(e.origin)
-    const max = head?.max ?? 0
-    if (e.seq <= max && head != null && e.seq >= head.min) return 'duplicate'
-    if (e.seq <= max) return 'duplicate'
-    if (e.seq !== max + 1 && !snapshot) return 'gap'
-    if (e.seq !== max + 1 && snapshot) {
-      // A snapshot base: what we held of this origin is older than the peer's retained tail.
-      for (const { key, value } of this.events.getRange({ start: [e.origin, 0], end: [e.origin, Number.MAX_SAFE_INTEGER] })) {
-        this.digests.events = xorInto(this.digests.events, itemHash(value))
-        this.events.remove(key)
-      }
-    }
-    this.events.put([e.origin, e.seq], e)
-    const min = head == null || (snapshot && e.seq !== max + 1) ? e.seq : head.min
-    this.heads.put(e.origin, { min, max: e.seq })
-    this.digests.events = xorInto(this.digests.events, itemHash(e))
-    const rec = foldEvent(this.nodeRecord(e.origin), e)
-    if (e.type === 'transition') {
-      this.hist.put([e.origin, e.seq], { seq: e.seq, hlc: e.hlc, at: hlcMs(e.hlc), ...e.body })
-    }
-    this.putRecord(rec)
-    this.prune(e.origin)
-    return 'stored'
-  }
-
-  private prune (origin: string): void {
-    const keep = this.init.retention?.maxEventsPerOrigin ?? 10_000
-    const head = this.heads.get(origin)
-    if (head == null || head.max - head.min + 1 <= keep) return
-    const newMin = head.max - keep + 1
-    for (let s = head.min; s < newMin; s++) {
-      const old = this.events.get([origin, s])
-      if (old != null) {
-        this.digests.events = xorInto(this.digests.events, itemHash(old))
-        this.events.remove([origin, s])
-      }
-    }
-    this.heads.put(origin, { min: newMin, max: head.max })
-  }
+  eventsFrom (origin: string, fromSeq: number, limit: number): NodeEvent[] { return eventsFrom(this.db, origin, fromSeq, limit) }
 
   async appendLocal<T extends EventType> (type: T, body: EventBodies[T]): Promise<NodeEvent> {
     let event!: NodeEvent
-    await this.root.transaction(() => {
-      const seq = this.maxSeq(this.c.localId) + 1
-      event = this.c.sign({ v: PROTOCOL_VERSION, origin: this.c.localId, seq, hlc: this.c.clock.now(), type, body } as any)
-      this.writeEvent(event, false)
-      this.saveDigests()
+    let h!: Buffer
+    const verdict = await this.submit({
+      // Seqs are handed out in submission order, before signing; a failed commit rewinds them.
+      prepare: () => {
+        const unsigned = { v: PROTOCOL_VERSION, origin: this.c.localId, seq: ++this.localAlloc, hlc: this.c.clock.now(), type, body } as UnsignedNodeEvent
+        const signed = this.c.sign(unsigned)
+        const done = (e: NodeEvent): void => { event = e; h = itemHash(e) }
+        if (signed instanceof Promise) return signed.then(done)
+        done(signed)
+      },
+      apply: () => {
+        const v = applyEvent(this.ctx, event, h)
+        if (v === 'stored') this.touched.add(event.origin)
+        return v
+      }
     })
+    if (verdict !== 'stored') throw new SlmError('ERR_STORE_SEQ', `local event seq ${event.seq} was not the next of our log (${verdict})`)
     this.emit({ receivedAt: Date.now(), kind: 'event', origin: event.origin, seq: event.seq, type: event.type, event })
     return event
   }
 
+  /**
+   * Remote events (already verified by the caller). Idempotent; only the next seq of each origin
+   * lands, later ones count as gaps for the caller to pull. With `snapshot`, the first event of
+   * each origin may start a new base past what we hold (a peer that pruned what we lack).
+   */
   async ingestEvents (events: NodeEvent[], opts: { snapshot?: boolean } = {}): Promise<IngestResult> {
     const res: IngestResult = { stored: 0, duplicates: 0, gaps: 0 }
     const stored: NodeEvent[] = []
-    const sorted = [...events].sort((a, b) => a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq)
-    await this.root.transaction(() => {
-      let first = opts.snapshot === true
-      for (const e of sorted) {
-        const r = this.writeEvent(e, first)
-        first = false
-        if (r === 'stored') { res.stored++; stored.push(e) } else if (r === 'duplicate') res.duplicates++
-        else res.gaps++
+    let sorted: NodeEvent[] = []
+    let hashes: Buffer[] = []
+    await this.submit({
+      prepare: () => {
+        sorted = sortEvents(events)
+        hashes = sorted.map(itemHash)
+      },
+      apply: () => {
+        let prev = ''
+        sorted.forEach((e, i) => {
+          const first = e.origin !== prev
+          prev = e.origin
+          // We are the only author of our own log; a copy from a peer is never newer than ours.
+          const v = e.origin === this.c.localId ? 'duplicate' : applyEvent(this.ctx, e, hashes[i], opts.snapshot === true && first)
+          if (v === 'stored') { res.stored++; stored.push(e); this.touched.add(e.origin) } else if (v === 'duplicate') res.duplicates++
+          else res.gaps++
+        })
       }
-      if (res.stored > 0) this.saveDigests()
     })
     const now = Date.now()
     for (const e of stored) {
-      try { this.c.clock.witness(e.hlc) } catch {}
+      try { this.c.clock.witness(e.hlc) } catch {} // a drifting clock is refused by the clock itself
       this.emit({ receivedAt: now, kind: 'event', origin: e.origin, seq: e.seq, type: e.type, event: e })
     }
     return res
   }
 
-  eventsFrom (origin: string, fromSeq: number, limit: number): NodeEvent[] {
-    const out: NodeEvent[] = []
-    for (const { value } of this.events.getRange({ start: [origin, Math.max(0, fromSeq)], end: [origin, Number.MAX_SAFE_INTEGER], limit: Math.max(0, limit) })) out.push(value)
-    return out
-  }
-
   // ---- nodes ----------------------------------------------------------------------------------
-
-  private nodeRecord (id: string): NodeRecord {
-    const stored = this.nodes.get(id)
-    const beat = this.beats.get(id)
-    const rec = stored != null ? { ...stored, lastHeartbeat: null, heartbeat: null } : emptyRecord(id)
-    if (beat != null) { rec.heartbeat = beat.hb; rec.lastHeartbeat = beat.at; rec.name = beat.hb.name }
-    return rec
-  }
-
-  private putRecord (rec: NodeRecord): void {
-    const { heartbeat: _h, lastHeartbeat: _l, ...persisted } = rec
-    this.nodes.put(rec.id, persisted)
-  }
 
   async applyHeartbeat (hb: Heartbeat, receivedAt: number): Promise<void> {
     const prev = this.beats.get(hb.origin)
-    if (prev != null && compareHlc(hb.hlc, prev.hb.hlc) < 0) return // an older heartbeat arriving late
+    if (prev != null && compareHlc(hb.hlc, prev.hb.hlc) < 0) return // an older heartbeat relayed late
     this.beats.set(hb.origin, { hb, at: receivedAt })
-    const stored = this.nodes.get(hb.origin)
+    const stored = this.state.nodes.get(hb.origin)
     if (stored == null || stored.name !== hb.name) {
-      const rec = this.nodeRecord(hb.origin)
-      rec.name = hb.name
-      await this.nodes.put(hb.origin, { ...(stored ?? (({ heartbeat: _h, lastHeartbeat: _l, ...p }) => p)(emptyRecord(hb.origin))), name: hb.name })
+      // The name is bookkeeping, not replicated state: persisted so it survives a restart.
+      await this.submit({ apply: () => { this.state.setNode({ ...(this.state.node(hb.origin) ?? emptyNode(hb.origin)), name: hb.name }) } })
     }
     this.emit({ receivedAt, kind: 'heartbeat', origin: hb.origin, seq: hb.seq, type: 'heartbeat' })
   }
 
-  getNode (idOrName: string): NodeRecord | undefined {
-    if (this.nodes.get(idOrName) != null || this.beats.has(idOrName)) return this.nodeRecord(idOrName)
-    for (const { key, value } of this.nodes.getRange()) if (value.name === idOrName) return this.nodeRecord(key)
-    return undefined
+  private assignments (): Assignments {
+    this.fleet ??= assignments(regs.listRegisters(this.db, 'assign/'), [...regs.listRegisters(this.db, 'tag/'), ...regs.listRegisters(this.db, 'tags/')])
+    return this.fleet
   }
 
-  listNodes (filter: { state?: string } = {}): NodeRecord[] {
-    const ids = new Set<string>(this.beats.keys())
-    for (const { key } of this.nodes.getRange()) ids.add(key)
+  private record (id: string): NodeRecord {
+    return nodeRecord(this.state.nodes.get(id) ?? emptyNode(id), this.beats.get(id), this.assignments())
+  }
+
+  getNode (idOrName: string): NodeRecord | undefined {
+    if (this.state.nodes.has(idOrName) || this.beats.has(idOrName)) return this.record(idOrName)
+    return this.listNodes().find(n => n.name === idOrName)
+  }
+
+  listNodes (filter: { state?: NodeState, role?: string } = {}): NodeRecord[] {
+    const ids = new Set<string>([...this.state.nodes.keys(), ...this.beats.keys()])
     const out: NodeRecord[] = []
     for (const id of ids) {
-      const r = this.nodeRecord(id)
-      if (filter.state == null || r.state === filter.state) out.push(r)
+      const r = this.record(id)
+      if (filter.state != null && r.state !== filter.state) continue
+      if (filter.role != null && !r.roles.includes(filter.role)) continue
+      out.push(r)
     }
     return out
   }
 
-  history (nodeId: string, page: { limit: number, offset: number }): Page<HistoryItem> {
-    const { limit, offset } = page
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ValidationError(`limit must be an integer from 1 to 200, got ${String(limit)}`, 'limit', 'ERR_BAD_PAGE')
-    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError(`offset must be a non-negative integer, got ${String(offset)}`, 'offset', 'ERR_BAD_PAGE')
-    const total = this.hist.getKeysCount({ start: [nodeId, 0], end: [nodeId, Number.MAX_SAFE_INTEGER] })
-    const items: HistoryItem[] = []
-    for (const { value } of this.hist.getRange({ start: [nodeId, Number.MAX_SAFE_INTEGER], end: [nodeId, -1], reverse: true, offset, limit })) items.push(value)
-    return { total, limit, offset, items }
-  }
+  history (nodeId: string, page: { limit: number, offset: number }): Page<HistoryItem> { return historyPage(this.db, nodeId, page) }
 
   // ---- commands -------------------------------------------------------------------------------
 
-  async putCommand (cmd: CommandEnvelope): Promise<void> {
-    let stored = false
-    await this.root.transaction(() => {
-      if (this.commands.get(cmd.id) != null) return
-      this.commands.put(cmd.id, cmd)
-      this.seen.put(cmd.id, cmd.expiresAt)
-      this.digests.commands = xorInto(this.digests.commands, itemHash(cmd))
-      this.digests.commandCount++
-      this.saveDigests()
-      stored = true
-    })
+  async putCommand (cmd: CommandEnvelope): Promise<boolean> {
+    let h!: Buffer
+    const stored = await this.submit({ prepare: () => { h = itemHash(cmd) }, apply: () => cmds.applyCommand(this.db, this.state, cmd, h) })
     if (stored) this.emit({ receivedAt: Date.now(), kind: 'command', origin: cmd.issuer, seq: null, type: cmd.action, command: cmd })
+    return stored
   }
 
-  getCommand (id: string): CommandEnvelope | undefined { return this.commands.get(id) }
-  listCommands (): CommandEnvelope[] { return [...this.commands.getRange()].map(e => e.value) }
-  commandIds (): string[] { return [...this.commands.getKeys()] as string[] }
-  hasSeen (id: string): boolean { return this.seen.get(id) != null }
+  getCommand (id: string): CommandEnvelope | undefined { return this.db.commands.get(id) }
+  listCommands (opts: { after?: string, limit?: number } = {}): CommandEnvelope[] { return cmds.listCommands(this.db, opts) }
+  commandIds (): string[] { return [...this.db.commands.getKeys()] }
+  hasSeen (id: string): boolean { return this.db.seen.doesExist(id) }
+  async markSeen (id: string, expiresAt: number): Promise<void> { await this.submit({ apply: () => { cmds.markSeen(this.db, id, expiresAt) } }) }
+  async pruneSeen (now: number): Promise<number> { return await this.submit({ apply: () => cmds.pruneSeen(this.db, now) }) }
 
   // ---- fleet data -----------------------------------------------------------------------------
 
   async applyRegister (reg: Register): Promise<boolean> {
-    let won = false
-    await this.root.transaction(() => {
-      const cur = this.registers.get(reg.key)
-      if (cur != null) {
-        const c = compareHlc(reg.hlc, cur.hlc)
-        if (c < 0 || (c === 0 && reg.commandId <= cur.commandId)) return
-        this.digests.registers = xorInto(this.digests.registers, itemHash(cur))
-      } else {
-        this.digests.registerCount++
-      }
-      this.registers.put(reg.key, reg)
-      this.digests.registers = xorInto(this.digests.registers, itemHash(reg))
-      this.saveDigests()
-      won = true
-    })
-    if (won) this.emit({ receivedAt: Date.now(), kind: 'register', origin: reg.commandId, seq: null, type: reg.key.split('/')[0], key: reg.key, value: reg.value })
+    let h!: Buffer
+    const won = await this.submit({ prepare: () => { h = itemHash(reg) }, apply: () => regs.applyRegister(this.db, this.state, reg, h) })
+    if (won) {
+      this.fleet = null
+      this.emit({ receivedAt: Date.now(), kind: 'register', origin: reg.commandId, seq: null, type: reg.key.split('/')[0], key: reg.key, value: reg.value })
+    }
     return won
   }
 
-  getRegister (key: string): Register | undefined { return this.registers.get(key) }
+  getRegister (key: string): Register | undefined { return this.db.registers.get(key) }
+  listRegisters (prefix: string): Register[] { return regs.listRegisters(this.db, prefix) }
+  trustList (): TrustEntry[] { return regs.trustList(this.db) }
+  roles (): RoleDefinition[] { return regs.roles(this.db, this.defaultRoles) }
+  windows (): MaintenanceWindow[] { return regs.windows(this.db) }
 
-  listRegisters (prefix: string): Register[] {
-    const out: Register[] = []
-    for (const { key, value } of this.registers.getRange({ start: prefix })) {
-      if (!key.startsWith(prefix)) break
-      out.push(value)
-    }
-    return out
-  }
-
-  trustList (): TrustEntry[] {
-    return this.listRegisters('trust/').filter(r => r.value != null).map(r => r.value as TrustEntry)
-  }
-
-  roles (): RoleDefinition[] {
-    const byName = new Map((this.init.defaultRoles ?? []).map(r => [r.name, r]))
-    for (const r of this.listRegisters('role/')) {
-      const name = r.key.slice('role/'.length)
-      if (r.value == null) byName.delete(name)
-      else byName.set(name, r.value as RoleDefinition)
-    }
-    return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name))
-  }
-
-  windows (): MaintenanceWindow[] {
-    return this.listRegisters('window/').filter(r => r.value != null).map(r => r.value as MaintenanceWindow).sort((a, b) => a.start - b.start)
-  }
-
-  // ---- digests and stats ----------------------------------------------------------------------
+  // ---- digests, statistics, snapshots ---------------------------------------------------------
 
   syncDigest (): SyncDigest {
-    const origins: SyncDigest['origins'] = {}
-    for (const { key, value } of this.heads.getRange()) origins[key] = value
+    const d = this.state.digests
     return {
-      origins,
-      commands: { count: this.digests.commandCount, hash: this.digests.commands },
-      registers: { count: this.digests.registerCount, hash: this.digests.registers }
+      origins: Object.fromEntries([...this.state.heads].map(([o, h]) => [o, { min: h.min, max: h.max }])),
+      commands: { count: d.commands.count, hash: d.commands.hex() },
+      registers: { count: d.registers.count, hash: d.registers.hex() }
     }
   }
 
-  replicaDigest (): string {
-    return combine(this.digests.events, this.digests.commands, this.digests.registers)
-  }
-
-  /** Full scan, for tests and audits of the incremental digest. */
-  recomputeReplicaDigest (): string {
-    let ev = ZERO
-    let cmd = ZERO
-    let reg = ZERO
-    for (const { value } of this.events.getRange()) ev = xorInto(ev, itemHash(value))
-    for (const { value } of this.commands.getRange()) cmd = xorInto(cmd, itemHash(value))
-    for (const { value } of this.registers.getRange()) reg = xorInto(reg, itemHash(value))
-    return combine(ev, cmd, reg)
-  }
+  replicaDigest (): string { return combine(this.state.digests) }
+  recomputeReplicaDigest (): string { return combine(recompute(this.db)) }
 
   stats (): StoreStats {
-    const nodes = this.listNodes()
-    const byState: Record<string, number> = {}
-    const byRole: Record<string, number> = {}
-    let transitions = 0
-    for (const n of nodes) {
-      byState[n.state] = (byState[n.state] ?? 0) + 1
-      transitions += n.transitions
-      for (const [role, d] of Object.entries(n.heartbeat?.detectedRoles ?? {})) if (d.status === 'active') byRole[role] = (byRole[role] ?? 0) + 1
-    }
-    for (const r of this.listRegisters('assign/')) {
-      if (r.value == null) continue
-      const role = r.key.slice(r.key.lastIndexOf('/') + 1)
-      byRole[role] = (byRole[role] ?? 0) + 1
-    }
-    return { nodes: nodes.length, byState, byRole, roles: this.roles().length, transitions, events: this.events.getKeysCount(), commands: this.digests.commandCount }
+    return statistics(this.listNodes(), this.roles().length, this.state)
+  }
+
+  exportSnapshot (): StoreSnapshot { return exportSnapshot(this.ctx) }
+
+  async importSnapshot (snap: StoreSnapshot): Promise<IngestResult> {
+    let hashes!: ReturnType<typeof hashSnapshot>
+    const out = await this.submit({
+      prepare: () => { hashes = hashSnapshot(snap) },
+      apply: () => applySnapshot(this.ctx, this.c.localId, snap, hashes, this.touched)
+    })
+    this.fleet = null
+    const now = Date.now()
+    for (const r of out.registers) this.emit({ receivedAt: now, kind: 'register', origin: r.commandId, seq: null, type: r.key.split('/')[0], key: r.key, value: r.value })
+    for (const c of out.commands) this.emit({ receivedAt: now, kind: 'command', origin: c.issuer, seq: null, type: c.action, command: c })
+    for (const e of out.events) this.emit({ receivedAt: now, kind: 'event', origin: e.origin, seq: e.seq, type: e.type, event: e })
+    return out.result
   }
 
   sizeBytes (): number {
