@@ -27,7 +27,12 @@ export function buildProgram (io: ProgramIo = processIo): Command {
     .option('--json', 'machine-readable JSON output')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .configureOutput({
+      writeOut: io.writeOut,
+      writeErr: io.writeErr,
+      // Commander puts "(Did you mean …?)" on a second line; scripts grep one line per error.
+      outputError: (str, write) => { write(str.replace(/\n(?=\(Did you mean)/, ' ')) }
+    })
     // Throw instead of process.exit so run() picks the exit code (exit.ts) and output flushes.
     .exitOverride()
 
