@@ -7,13 +7,14 @@
  * XOR set hashes are not collision resistant against someone who chooses hundreds of items on
  * purpose; they decide "do we need to sync", never "is this authentic" (signatures do that).
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { canonicalJson } from '../../protocol/canonical.js'
 
 const ZERO_HEX = '0'.repeat(64)
 
+/** sha256 of the item's RFC 8785 form. One-shot `hash` is ~2x cheaper than a Hash object per item. */
 export function itemHash (value: unknown): Buffer {
-  return createHash('sha256').update(canonicalJson(value)).digest()
+  return hash('sha256', canonicalJson(value), 'buffer')
 }
 
 export class SetDigest {
