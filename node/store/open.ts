@@ -3,7 +3,8 @@
  * is a file, no permission) becomes an SlmError with a code, so `slm daemon` prints a reason and
  * exits instead of crashing with a native stack.
  */
-import { mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs'
+import { join } from 'node:path'
 import { open, type Database, type RootDatabase } from 'lmdb'
 import type { HistoryItem } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
@@ -37,7 +38,9 @@ export const OVERLAPPING_SYNC = false
 export function openDbs (path: string): Dbs {
   try {
     mkdirSync(path, { recursive: true })
-    const root = open({ path, maxDbs: MAX_DBS, overlappingSync: OVERLAPPING_SYNC, compression: false })
+    checkHeader(join(path, 'data.mdb'))
+    // noSubdir explicit: lmdb-js would otherwise treat a directory name with a dot as a file name.
+    const root = open({ path, noSubdir: false, maxDbs: MAX_DBS, overlappingSync: OVERLAPPING_SYNC, compression: false })
     return {
       root,
       events: root.openDB({ name: 'events', keyEncoding: 'ordered-binary' }),
@@ -50,7 +53,28 @@ export function openDbs (path: string): Dbs {
       meta: root.openDB({ name: 'meta' })
     }
   } catch (err: any) {
+    if (err instanceof SlmError) throw err
     throw storeOpenError(path, err)
+  }
+}
+
+/**
+ * LMDB trusts its meta page: a data file of garbage makes it segfault inside `open`, which no
+ * try/catch can turn into a message. So check the meta page's magic (0xBEEFC0DE, at byte 24 in
+ * lmdb-js's format) before LMDB sees the file. Not a full integrity check; it stops the crash.
+ */
+function checkHeader (file: string): void {
+  if (!existsSync(file)) return
+  const fd = openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(32)
+    const n = readSync(fd, buf, 0, 32, 0)
+    if (n === 0) return
+    if (n < 32 || buf.readUInt32LE(24) !== 0xBEEFC0DE) {
+      throw new SlmError('ERR_STORE_CORRUPT', `${file} is not an LMDB data file (bad meta page); move it aside to start an empty replica that resyncs from peers`)
+    }
+  } finally {
+    closeSync(fd)
   }
 }
 
