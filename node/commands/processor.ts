@@ -41,40 +41,58 @@ const GLOBAL_FLEET_ACTIONS = new Set(['trust_add', 'trust_remove', 'role_define'
 
 export class CommandProcessor {
   private readonly c: CommandProcessorComponents
-  private chain: Promise<unknown> = Promise.resolve()
+  /** Applications to this node run one at a time, in the order commands arrived. */
+  private applyChain: Promise<unknown> = Promise.resolve()
+  /** Ids being processed now, so a duplicate arriving meanwhile is not applied twice. */
+  private readonly inflight = new Set<string>()
 
   constructor (components: CommandProcessorComponents) {
     this.c = components
   }
 
-  /** Serialises processing so two commands never interleave their lifecycle steps. */
+  /**
+   * Checks and stores concurrently (lmdb-js folds concurrent writes into one durable transaction,
+   * so a burst of commands costs one fsync per batch) while applications to this node keep their
+   * arrival order.
+   */
   async receive (raw: unknown, source: ReceiveSource): Promise<CheckResult> {
-    const run = this.chain.then(async () => await this.process(raw, source))
-    this.chain = run.catch(() => {})
-    return await run
+    const prev = this.applyChain
+    let release!: () => void
+    this.applyChain = new Promise<void>((resolve) => { release = resolve })
+    try {
+      return await this.process(raw, source, prev)
+    } finally {
+      release()
+    }
   }
 
-  private async process (raw: unknown, source: ReceiveSource): Promise<CheckResult> {
+  private async process (raw: unknown, source: ReceiveSource, turn: Promise<unknown>): Promise<CheckResult> {
     const now = this.c.now?.() ?? Date.now()
-    const res = checkCommand(raw, { trust: this.c.store.trust, seen: this.c.store.hasSeen, now, skewMs: this.c.skewMs })
+    const seen = (id: string): boolean => this.inflight.has(id) || this.c.store.hasSeen(id)
+    const res = checkCommand(raw, { trust: this.c.store.trust, seen, now, skewMs: this.c.skewMs })
     if (!res.ok) {
       // Duplicates are normal with gossip plus anti-entropy; only a local re-submit is an error.
       if (res.code !== 'replayed' || source === 'local') this.c.onReject(res.code, res.command)
       return res
     }
     const { command, issuer } = res
-    const lastAdmin = this.removesLastAdmin(command)
-    await this.c.store.putCommand(command)
-    if (lastAdmin != null) {
-      if (source === 'local') await this.c.store.recordResult(command, 'rejected', lastAdmin)
-      return { ok: false, code: 'forbidden', message: lastAdmin, command }
+    this.inflight.add(command.id)
+    try {
+      const lastAdmin = this.removesLastAdmin(command)
+      await this.c.store.putCommand(command)
+      if (lastAdmin != null) {
+        if (source === 'local') await this.c.store.recordResult(command, 'rejected', lastAdmin)
+        return { ok: false, code: 'forbidden', message: lastAdmin, command }
+      }
+      const regs = fleetWrites(command, this.c.store.getRegisterValue)
+      const won = (await Promise.all(regs.map(async r => await this.c.store.applyRegister(r) ? r : null))).filter((r): r is Register => r != null)
+      if (won.length > 0) this.c.onFleetChange?.(won)
+      await turn.catch(() => {})
+      await this.applyHere(command, issuer, source)
+      return res
+    } finally {
+      this.inflight.delete(command.id)
     }
-    const regs = fleetWrites(command, this.c.store.getRegisterValue)
-    const won: Register[] = []
-    for (const r of regs) if (await this.c.store.applyRegister(r)) won.push(r)
-    if (won.length > 0) this.c.onFleetChange?.(won)
-    await this.applyHere(command, issuer, source)
-    return res
   }
 
   /** Re-applies stored node-scoped commands this node has not answered yet (it was offline). */
@@ -84,7 +102,15 @@ export class CommandProcessor {
       if (now > cmd.expiresAt + this.c.skewMs) continue
       const issuer = issuerOf(cmd)
       if (issuer == null) continue
-      await (this.chain = this.chain.then(async () => await this.applyHere(cmd, issuer, 'sync')).catch(() => {}))
+      const prev = this.applyChain
+      let release!: () => void
+      this.applyChain = new Promise<void>((resolve) => { release = resolve })
+      try {
+        await prev.catch(() => {})
+        await this.applyHere(cmd, issuer, 'sync')
+      } finally {
+        release()
+      }
     }
   }
 

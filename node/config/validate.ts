@@ -27,7 +27,7 @@ export function validateConfig (raw: Record<string, any>): DaemonConfig {
   need('syncIntervalMs', isInt(raw.syncIntervalMs, 500, 86_400_000), 'an integer from 500 to 86400000')
   need('reconcileIntervalMs', isInt(raw.reconcileIntervalMs, 100, 3_600_000), 'an integer from 100 to 3600000')
   for (const t of ['cpu', 'memory', 'disk']) {
-    need(`thresholds.${t}`, typeof raw.thresholds?.[t] === 'number' && raw.thresholds[t] > 0 && raw.thresholds[t] <= 100, 'a percentage in (0, 100]')
+    need(`thresholds.${t}`, typeof raw.thresholds?.[t] === 'number' && raw.thresholds[t] >= 0 && raw.thresholds[t] <= 100, 'a percentage from 0 to 100 (0 turns the check off)')
   }
   need('metricsPort', isInt(raw.metricsPort, 0, 65535), 'a port 0..65535 (0 = off)')
   need('allow', isStrList(raw.allow), 'a list of multiaddr CIDRs')

@@ -17,6 +17,8 @@ import { Remediator } from './remediate.js'
 /** How long maintenance_recovering may wait for healthy checks before `error`. */
 export const RECOVERY_TIMEOUT_MS = 120_000
 export const INSTALL_TIMEOUT_MS = 600_000
+/** A resource threshold must be breached this many ticks in a row: one busy sample is not `degraded`. */
+export const SUSTAINED_BREACH_TICKS = 3
 
 export class Reconciler {
   private readonly d: Daemon
@@ -25,6 +27,7 @@ export class Reconciler {
   private again = false
   private stopped = true
   private readonly remediator: Remediator
+  private breachStreak = 0
   /** Role check results from the last tick, by role. */
   lastChecks: Record<string, { ok: boolean, detail?: string }> = {}
 
@@ -121,7 +124,11 @@ export class Reconciler {
       return
     }
     const health = this.d.health.latest()
-    const breached = thresholdBreached(health, this.d.config.thresholds)
+    const t = this.d.config.thresholds
+    // 0 turns a threshold off.
+    const breachedNow = thresholdBreached(health, { cpu: t.cpu || Infinity, memory: t.memory || Infinity, disk: t.disk || Infinity })
+    this.breachStreak = breachedNow ? this.breachStreak + 1 : 0
+    const breached = this.breachStreak >= SUSTAINED_BREACH_TICKS
     const failing = Object.entries(this.lastChecks).filter(([, r]) => !r.ok).map(([role]) => role)
     if (state === 'maintenance_recovering') {
       const next = recoveryDecision(state, { healthy: !breached && failing.length === 0, enteredAt: this.enteredAt(), now, timeoutMs: RECOVERY_TIMEOUT_MS })

@@ -156,10 +156,11 @@ export class AntiEntropy {
       const have = [...this.c.store.commandIds(), ...offered]
       const res = await this.call(peer, { v: PROTOCOL_VERSION, kind: 'commands', have, limit: this.init.batchSize ?? 500 })
       if (res.kind !== 'commands') return
-      for (const cmd of res.commands) {
-        offered.add(cmd.id)
-        await this.c.onCommand(cmd, peer.toString())
-      }
+      // In issue order, so node-scoped commands apply here in the order operators gave them;
+      // their storage runs concurrently (see CommandProcessor.receive).
+      const batch = [...res.commands].sort((a, b) => a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : a.id < b.id ? -1 : 1)
+      for (const cmd of batch) offered.add(cmd.id)
+      await Promise.all(batch.map(async cmd => { await this.c.onCommand(cmd, peer.toString()) }))
       this.c.onPulled('commands', res.commands.length, 0)
       if (!res.more || res.commands.length === 0) return
     }

@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION, type CommandEnvelope } from '../../protocol/types.js'
 import { ControlClient } from '../../node/control/index.js'
 import { startFleet, type Fleet } from '../helpers/index.js'
 import { converge } from '../helpers/measure.js'
+import { testConfig } from './test-config.js'
 
 function digests (statuses: any[]): string[] {
   return statuses.map(s => s.replicaDigest)
@@ -21,6 +22,7 @@ async function submitTagCommands (fleet: Fleet, via: string, targets: string[], 
   const pem = readFileSync(fleet.operatorKey, 'utf8')
   const client = await ControlClient.connect(join(fleet.node(via).dir, 'control.sock'))
   try {
+    const calls: Array<Promise<unknown>> = []
     for (let i = 0; i < count; i++) {
       const now = Date.now()
       const cmd: CommandEnvelope = signCommand({
@@ -34,8 +36,11 @@ async function submitTagCommands (fleet: Fleet, via: string, targets: string[], 
         params: { tag: `t${i % 50}` },
         comment: `load ${i}`
       }, pem)
-      await client.call('submit', { command: cmd })
+      calls.push(client.call('submit', { command: cmd }))
+      // Pipelined in windows of 50, as a busy operator team or a script would.
+      if (calls.length >= 50) await Promise.all(calls.splice(0))
     }
+    await Promise.all(calls)
   } finally {
     client.close()
   }
@@ -45,7 +50,7 @@ describe('slm daemon fleet on loopback', () => {
   let fleet: Fleet
 
   beforeAll(async () => {
-    fleet = await startFleet({ n: 5, heartbeatIntervalMs: 500 })
+    fleet = await startFleet({ n: 5, heartbeatIntervalMs: 500, extraArgs: ['--config', testConfig()] })
   }, 120_000)
 
   afterAll(async () => { await fleet?.stop() })

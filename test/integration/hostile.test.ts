@@ -10,16 +10,36 @@ import { PROTOCOL_VERSION } from '../../protocol/types.js'
 import { encodeGossip } from '../../protocol/codec.js'
 import { loadFleetKey } from '../../node/identity/index.js'
 import { createHost, FLEET_TOPIC, type SlmLibp2p } from '../../node/net/index.js'
-import { sampleHeartbeat } from '../protocol/samples.js'
+import type { Heartbeat } from '../../protocol/types.js'
 import { slm, spawnDaemon, startFleet, waitReady, type Fleet } from '../helpers/index.js'
 import { terminate } from '../helpers/procs.js'
+import { testConfig } from './test-config.js'
+
+/** A well-formed heartbeat, so the only thing wrong with the forged one is who signed it. */
+function heartbeat (origin: string): Heartbeat {
+  return {
+    v: PROTOCOL_VERSION,
+    origin,
+    name: 'forged',
+    hlc: `${String(Date.now()).padStart(15, '0')}-000000`,
+    seq: 0,
+    intervalMs: 500,
+    addrs: [],
+    tags: [],
+    state: 'online',
+    health: { hostname: 'h', os: 'linux', cpuPercent: 1, memoryPercent: 1, diskPercent: 1, loadAvg: [0, 0, 0], uptimeSeconds: 1, services: [], listeningPorts: [], checks: {}, collectedAt: Date.now() },
+    detectedRoles: {},
+    versions: {},
+    codeSourceCandidate: false
+  }
+}
 
 describe('hostile and foreign peers', () => {
   let fleet: Fleet
   let rogue: SlmLibp2p | undefined
 
   beforeAll(async () => {
-    fleet = await startFleet({ n: 2, heartbeatIntervalMs: 500 })
+    fleet = await startFleet({ n: 2, heartbeatIntervalMs: 500, extraArgs: ['--config', testConfig()] })
   }, 120_000)
 
   afterAll(async () => {
@@ -36,7 +56,7 @@ describe('hostile and foreign peers', () => {
     await fleet.waitFor(() => rogue!.services.pubsub.getSubscribers(FLEET_TOPIC).length > 0, { timeoutMs: 15_000, what: 'rogue joined the topic mesh' })
 
     // A heartbeat that claims to be n2's, signed (by gossipsub StrictSign) with the rogue's key.
-    const forged = { ...sampleHeartbeat(), origin: fleet.node('n2').nodeId, name: 'forged' }
+    const forged = heartbeat(fleet.node('n2').nodeId)
     await rogue.services.pubsub.publish(FLEET_TOPIC, encodeGossip({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: forged }))
     await rogue.services.pubsub.publish(FLEET_TOPIC, new TextEncoder().encode('{"v":1,"kind":"heartbeat","heartbeat":{"nope":true}}'))
     await rogue.services.pubsub.publish(FLEET_TOPIC, new Uint8Array([0xff, 0x00, 0x13, 0x37]))
