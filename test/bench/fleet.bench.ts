@@ -10,7 +10,8 @@
  * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --heartbeat-interval MS (daemon default).
  */
 import { existsSync } from 'node:fs'
-import { startFleet } from '../helpers/fleet.js'
+import { cpus, loadavg } from 'node:os'
+import { startFleet, type Fleet } from '../helpers/fleet.js'
 import { admitAll, converge, Observers, slmDetection, slmPropagation } from '../helpers/measure.js'
 import { sampleIdle } from '../helpers/proc-stats.js'
 import { fmt, ratio, summarize, table, type Summary } from '../helpers/report.js'
@@ -36,8 +37,18 @@ interface Figures {
 }
 
 const empty = (): Figures => ({ propagation: null, lost: 0, detectFirst: null, detectAll: null, rssMiB: null, cpuPercent: null, notes: [] })
-const why = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 200)
 const log = (s: string): void => { console.log(`  ${new Date().toISOString().slice(11, 19)} ${s}`) }
+/** The first line for the report's notes; the whole error (with a daemon's log tail) goes to the console now. */
+const why = (err: unknown): string => {
+  const text = err instanceof Error ? err.message : String(err)
+  if (text.includes('\n')) log(`error detail:\n${text}`)
+  return text.split('\n')[0].slice(0, 200)
+}
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ')
+
+// The host's CPU is saturated by the benchmark itself (N daemons on a few cores): a node going
+// 'degraded' for it would block the maintenance cycle that produces the measured transitions.
+const SLM_CONFIG = { thresholds: { cpu: 0 } }
 
 async function measureSerf (n: number, cfg: Config): Promise<Figures> {
   const out = empty()
@@ -64,7 +75,14 @@ async function measureSerf (n: number, cfg: Config): Promise<Figures> {
 async function measureSlm (n: number, cfg: Config): Promise<Figures> {
   const out = empty()
   log(`slm n=${n}: starting`)
-  const fleet = await startFleet({ n, heartbeatIntervalMs: cfg.heartbeatIntervalMs })
+  const start = async (): Promise<Fleet> => await startFleet({
+    n, heartbeatIntervalMs: cfg.heartbeatIntervalMs, config: SLM_CONFIG, startConcurrency: 4, readyTimeoutMs: 120_000
+  })
+  // One retry: on a shared machine one slow start should not cost the whole size's figures.
+  const fleet = await start().catch(async (err) => {
+    out.notes.push(`slm n=${n}: first start failed (${why(err)}); retried`)
+    return await start()
+  })
   let obs: Observers | undefined
   try {
     await converge(fleet)
@@ -102,6 +120,10 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
     out.notes.push(`slm n=${n}: ${why(err)}`)
   } finally {
     await obs?.stop()
+    for (const c of fleet.crashes) {
+      out.notes.push(`slm n=${n}: ${c.name} exited unasked (code ${c.code}, signal ${c.signal})`)
+      log(`${c.name} crashed; its log ends:\n${c.log}`)
+    }
     await fleet.stop()
   }
   return out
@@ -133,11 +155,13 @@ export async function run (opts: BenchOptions): Promise<string> {
   if (hb > 0) cfg.heartbeatIntervalMs = hb
   const haveSlm = existsSync(slmBin()[1])
   console.log(`sizes ${sizes.join(', ')}; ${cfg.events} events each; idle window ${cfg.idleMs / 1000} s; ` +
-    `slm heartbeat ${cfg.heartbeatIntervalMs ?? 'default'} ms; Serf lan profile, user events not coalesced`)
+    `slm heartbeat ${cfg.heartbeatIntervalMs ?? 'default'} ms, cpu health threshold off; ` +
+    `Serf lan profile, user events not coalesced; ${cpus().length} cores`)
 
   const body: string[][] = []
   const notes: string[] = []
   for (const n of sizes) {
+    notes.push(`n=${n}: load average ${load()} before`)
     const serf = await measureSerf(n, cfg).catch((err) => ({ ...empty(), notes: [`serf n=${n}: ${why(err)}`] }))
     const ours = haveSlm
       ? await measureSlm(n, cfg).catch((err) => ({ ...empty(), notes: [`slm n=${n}: ${why(err)}`] }))

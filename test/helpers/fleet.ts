@@ -4,12 +4,12 @@
  * integration tests, the chaos runs and the benchmark; everything it starts is stopped by pid.
  */
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { follow, type Change, type Follower, type FollowOptions } from './follow.js'
 import { mapLimit, terminate, waitExit, type RunResult } from './procs.js'
-import { pickAddr, slm, SlmCliError, slmJson, spawnDaemon, waitReady } from './slm.js'
+import { logTail, pickAddr, slm, SlmCliError, slmJson, spawnDaemon, waitReady } from './slm.js'
 import { waitFor, type WaitOptions } from './wait.js'
 
 export interface FleetOptions {
@@ -18,6 +18,11 @@ export interface FleetOptions {
   heartbeatIntervalMs?: number
   /** Appended to every `slm daemon` command line. */
   extraArgs?: string[]
+  /**
+   * Daemon config (the YAML file's keys), written to `<root>/slm.yaml` and passed as `--config`
+   * to every daemon; also keeps a host's own /etc/slm/slm.yaml out of test fleets. @default {}
+   */
+  config?: Record<string, unknown>
   /** `--tag` values: the same for every node, or chosen per node. */
   tags?: string[] | ((name: string, index: number) => string[])
   /** `--code-source-repo`: a path for n1 only, or chosen per node (undefined: not a candidate). */
@@ -40,12 +45,24 @@ export interface FleetNode {
   child: ChildProcess | null
 }
 
+/** A daemon that exited without the harness asking it to. */
+export interface Crash {
+  name: string
+  code: number | null
+  signal: string | null
+  at: number
+  /** The last lines of its daemon.log. */
+  log: string
+}
+
 export interface Fleet {
   root: string
   /** Path of the admin operator's key, trusted by every node (`--key` for commands). */
   operatorKey: string
   operatorPub: string
   nodes: FleetNode[]
+  /** Daemons that exited unasked (a test can assert this stays empty). */
+  crashes: Crash[]
   node: (name: string) => FleetNode
   /** Runs `slm ARGS`; `dir` is a state dir or a node name. */
   slm: (args: string[], opts?: { dir?: string, json?: boolean, timeoutMs?: number }) => Promise<RunResult>
@@ -67,6 +84,12 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
   const operatorKey = join(root, 'operator.key')
   const nodes: FleetNode[] = []
   const followers = new Set<Follower>()
+  const crashes: Crash[] = []
+  // Exits the harness caused (kill, restart, stop) are not crashes.
+  const expected = new WeakSet<ChildProcess>()
+  const configFile = join(root, 'slm.yaml')
+  // JSON is YAML: no serializer needed for the config file.
+  writeFileSync(configFile, JSON.stringify(opts.config ?? {}, null, 2) + '\n')
   const byName = (name: string): FleetNode => {
     const n = nodes.find((x) => x.name === name)
     if (n === undefined) throw new Error(`no node named ${name} in this fleet (have ${nodes.map((x) => x.name).join(', ')})`)
@@ -75,7 +98,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
   const dirOf = (d: string | undefined): string | undefined => nodes.find((x) => x.name === d)?.dir ?? d
 
   const daemonArgs = (node: FleetNode, listen: string, bootstrap?: string): string[] => {
-    const args = ['--listen', listen]
+    const args = ['--config', configFile, '--listen', listen]
     if (bootstrap !== undefined) args.push('--bootstrap', bootstrap)
     if (opts.heartbeatIntervalMs !== undefined) args.push('--heartbeat-interval', String(opts.heartbeatIntervalMs))
     for (const tag of pick(opts.tags, node.name, node.index) ?? []) args.push('--tag', tag)
@@ -93,7 +116,8 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     const child = spawnDaemon(node.dir, daemonArgs(node, `/ip4/127.0.0.1/tcp/${port}`, peer?.addr))
     node.child = child
     node.pid = child.pid ?? 0
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
+      if (!expected.has(child)) crashes.push({ name, code, signal, at: Date.now(), log: logTail(node.dir) })
       if (node.child === child) {
         node.child = null
         node.pid = 0
@@ -109,6 +133,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     const node = byName(name)
     const child = node.child
     if (child === null) return
+    expected.add(child)
     child.kill(signal)
     // A SIGTERM gets the daemon's clean shutdown; past 10 s it is a hang, and SIGKILL ends it.
     if (!(await waitExit(child, 10_000))) await terminate(child, 0)
@@ -116,7 +141,11 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
 
   const stop = async (): Promise<void> => {
     await Promise.all([...followers].map(async (f) => { await f.stop() }))
-    await Promise.all(nodes.map(async (n) => { if (n.child !== null) await terminate(n.child, 5000) }))
+    await Promise.all(nodes.map(async (n) => {
+      if (n.child === null) return
+      expected.add(n.child)
+      await terminate(n.child, 5000)
+    }))
     if (process.env.SLM_KEEP_FLEET === undefined) rmSync(root, { recursive: true, force: true })
     else console.error(`slm fleet kept in ${root} (SLM_KEEP_FLEET)`)
   }
@@ -126,6 +155,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     operatorKey,
     operatorPub: '',
     nodes,
+    crashes,
     node: byName,
     slm: async (args, o = {}) => await slm(args, { ...o, dir: dirOf(o.dir) }),
     status: async (name) => await slmJson(['status'], { dir: byName(name).dir }),

@@ -2,7 +2,7 @@
  * The test harness's public face: real slm fleets and the process, polling and report helpers
  * the integration tests, chaos runs and benchmarks share.
  */
-export { startFleet, type Fleet, type FleetNode, type FleetOptions } from './fleet.js'
+export { startFleet, type Crash, type Fleet, type FleetNode, type FleetOptions } from './fleet.js'
 export { follow, type Change, type Follower, type FollowOptions } from './follow.js'
 export { slm, slmBin, slmJson, spawnDaemon, waitReady, repoRoot, logTail, SlmCliError, DaemonExitedError, type SlmOptions } from './slm.js'
 export { run, spawnTracked, terminate, waitExit, killAllTracked, isRunning, mapLimit, type RunResult } from './procs.js'

@@ -15,14 +15,14 @@ export async function converge (fleet: Fleet, timeoutMs = 120_000): Promise<void
   const pending = new Set(running)
   await waitFor(async () => {
     // Converged nodes are not asked again: N CLI calls per round would load a large fleet.
-    await mapLimit([...pending], 4, async (node) => {
+    await mapLimit([...pending], 2, async (node) => {
       const s = await fleet.status(node.name)
       const l = s.liveness ?? {}
       if ((s.nodes ?? running.length) >= running.length && (l.alive ?? 0) >= running.length - 1 &&
         (l.suspect ?? 0) === 0 && (l.unreachable ?? 0) === 0) pending.delete(node)
     })
     return pending.size === 0
-  }, { timeoutMs, intervalMs: 500, what: `all ${running.length} nodes to see each other alive` })
+  }, { timeoutMs, intervalMs: 1000, what: `all ${running.length} nodes to see each other alive` })
 }
 
 /** `slm admit --all-discovered`, then waits until n1 lists every node `online`. */
@@ -39,8 +39,10 @@ export class Observers {
   readonly seen = new Map<string, Change[]>()
   private readonly followers: Follower[] = []
 
-  constructor (private readonly fleet: Fleet) {
-    for (const node of fleet.nodes.filter((x) => x.child !== null)) {
+  constructor (fleet: Fleet) {
+    const running = fleet.nodes.filter((x) => x.child !== null)
+    if (running.length === 0) throw new Error('no daemon of the fleet is running')
+    for (const node of running) {
       const list: Change[] = []
       this.seen.set(node.name, list)
       // Heartbeats are dropped unparsed; liveness changes are kept for failure detection.
@@ -93,7 +95,9 @@ export async function slmPropagation (fleet: Fleet, obs: Observers, count: numbe
   const produced = (): number => nodes.reduce((s, n) => s + obs.transitionsOf(n, since).length, 0)
 
   for (let round = 0; produced() < count && Date.now() < deadline && round < count * 2; round++) {
-    const node = nodes[round % nodes.length]
+    // 'maintenance enter --type planned' is valid from online only (DESIGN.md state machine).
+    const node = [...nodes.slice(round % nodes.length), ...nodes].find((x) => x.child !== null && lastState(x) === 'online')
+    if (node === undefined) throw new Error('no running node is online to drive through maintenance')
     const before = obs.transitionsOf(node, since).length
     await command(['maintenance', 'enter', node.name, '--type', 'planned', '--reason', 'bench'], node)
     await waitFor(() => obs.transitionsOf(node, since).length > before && complete(node),
@@ -118,7 +122,8 @@ export async function slmPropagation (fleet: Fleet, obs: Observers, count: numbe
 
 /** kill -9 `victim`; ms until the first and until every survivor stored it as `unreachable`. */
 export async function slmDetection (fleet: Fleet, obs: Observers, victim: FleetNode, timeoutMs = 120_000): Promise<{ first: number, all: number, suspectAll?: number }> {
-  const survivors = [...obs.seen.keys()].filter((name) => name !== victim.name)
+  const survivors = [...obs.seen.keys()].filter((name) => name !== victim.name && fleet.node(name).child !== null)
+  if (survivors.length === 0) throw new Error(`no running node is left to notice ${victim.name} die`)
   const id = victim.nodeId
   const killedAt = Date.now()
   await fleet.kill(victim.name, 'SIGKILL')

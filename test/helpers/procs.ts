@@ -117,14 +117,23 @@ export function onLines (child: ChildProcess, onLine: (line: string) => void): v
   rl.on('line', onLine)
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight, keeping order in the result. */
+/**
+ * Runs `fn` over `items` with at most `limit` in flight, keeping order in the result. After the
+ * first failure no new item starts (a failed fleet start must not spawn daemons after its cleanup).
+ */
 export async function mapLimit<T, R> (items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length)
   let next = 0
+  let failed = false
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++
-      out[i] = await fn(items[i], i)
+      try {
+        out[i] = await fn(items[i], i)
+      } catch (err) {
+        failed = true
+        throw err
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))

@@ -32,13 +32,13 @@ export function summarize (values: number[]): Summary {
 
 /** A number for a table: `-` for missing, at most `digits` decimals. */
 export function fmt (value: number | null | undefined, digits = 1): string {
-  if (value == null || Number.isNaN(value)) return '-'
+  if (value == null || !Number.isFinite(value)) return '-'
   return Number.isInteger(value) ? String(value) : value.toFixed(digits)
 }
 
 /** ours / theirs as `0.25x`; below 1 means slm is smaller (faster, lighter). */
 export function ratio (ours: number | null | undefined, theirs: number | null | undefined): string {
-  if (ours == null || theirs == null || Number.isNaN(ours) || Number.isNaN(theirs) || theirs === 0) return '-'
+  if (ours == null || theirs == null || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) return '-'
   return `${(ours / theirs).toFixed(2)}x`
 }
 

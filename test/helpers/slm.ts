@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { CONTROL_SOCKET_NAME } from '../../protocol/control.js'
 import { run, spawnTracked, type RunResult } from './procs.js'
 import { WaitAbort, waitFor } from './wait.js'
 
@@ -93,18 +94,28 @@ export function logTail (dir: string, lines = 20): string {
 }
 
 /**
- * Polls `slm status --json` until the daemon answers with a listen address. Fails early, with the
- * log's tail, if the daemon exits first.
+ * Waits for the daemon's control socket to appear (a cheap file check), then polls
+ * `slm status --json` until it answers with a listen address. Each CLI call is a Node process of
+ * its own, so they are spaced out: polled hard, 50 starting daemons would starve themselves.
+ * Fails early, with the log's tail, if the daemon exits first.
  */
 export async function waitReady (dir: string, child: ChildProcess, timeoutMs = 60_000): Promise<any> {
   let exited = false
   child.once('exit', () => { exited = true })
+  const deadline = Date.now() + timeoutMs
+  const check = (): void => {
+    if (exited || child.exitCode !== null) throw new WaitAbort(new DaemonExitedError(dir, child))
+  }
   try {
+    await waitFor(() => {
+      check()
+      return existsSync(join(dir, CONTROL_SOCKET_NAME))
+    }, { timeoutMs, intervalMs: 100, what: `${dir}/control.sock to appear` })
     return await waitFor(async () => {
-      if (exited || child.exitCode !== null) throw new WaitAbort(new DaemonExitedError(dir, child))
-      const r = await slm(['status'], { dir, json: true, timeoutMs: 10_000 })
+      check()
+      const r = await slm(['status'], { dir, json: true, timeoutMs: 15_000 })
       return r.code === 0 && Array.isArray(r.json?.listenAddrs) && r.json.listenAddrs.length > 0 ? r.json : null
-    }, { timeoutMs, intervalMs: 200, what: `the daemon in ${dir} to answer 'slm status'` })
+    }, { timeoutMs: Math.max(1000, deadline - Date.now()), intervalMs: 1000, what: `the daemon in ${dir} to answer 'slm status'` })
   } catch (err) {
     if (err instanceof DaemonExitedError) throw err
     throw new Error(`${(err as Error).message}\n--- ${dir}/daemon.log ---\n${logTail(dir)}`)
