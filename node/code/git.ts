@@ -68,21 +68,39 @@ export async function ensureCacheRepo (dir: string): Promise<void> {
   await git(dir).raw(['init', '--bare', '-q'])
 }
 
-/** Fetches the bundle into the cache with fsck; the ref must be exactly `sha`. */
+/**
+ * Fetches the bundle into the cache with fsck; the ref must be exactly `sha`. The bundle's heads
+ * are read before anything is fetched, so a bundle for another commit (a wrong or lying peer)
+ * leaves the cache untouched: not even unreachable objects land in it.
+ */
 export async function importBundle (cache: string, bundle: string, sha: string): Promise<void> {
+  if (!SHA.test(sha)) throw new CodeError('ERR_BAD_SHA', `'${sha}' is not a full 40-hex commit sha`)
   const g = git(cache)
   const ref = `refs/slm/${sha}`
+  let heads: string
   try {
-    await g.raw(['bundle', 'verify', bundle])
-    await g.raw(['-c', 'transfer.fsckObjects=true', 'fetch', '-q', bundle, `${ref}:${ref}`])
+    heads = await g.raw(['bundle', 'list-heads', bundle])
   } catch (err: any) {
-    throw new CodeError('ERR_BAD_BUNDLE', `bundle for ${sha.slice(0, 12)} does not verify: ${String(err?.message ?? err).split('\n')[0]}`)
+    throw new CodeError('ERR_BAD_BUNDLE', `bundle for ${sha.slice(0, 12)} is unreadable: ${firstLine(err)}`)
+  }
+  const named = heads.split('\n').map(l => l.trim().split(/\s+/)).find(([, name]) => name === ref)
+  if (named == null) throw new CodeError('ERR_BAD_BUNDLE', `bundle has no ${ref} head (it was made for another commit)`)
+  if (named[0] !== sha) throw new CodeError('ERR_SHA_MISMATCH', `bundle content is ${named[0].slice(0, 12)}, not the requested ${sha.slice(0, 12)}`)
+  try {
+    await g.raw(['bundle', 'verify', '-q', bundle])
+    await g.raw(['-c', 'transfer.fsckObjects=true', '-c', 'fetch.fsckObjects=true', 'fetch', '-q', '--no-tags', bundle, `+${ref}:${ref}`])
+  } catch (err: any) {
+    throw new CodeError('ERR_BAD_BUNDLE', `bundle for ${sha.slice(0, 12)} does not verify: ${firstLine(err)}`)
   }
   const got = (await g.raw(['rev-parse', '--verify', `${ref}^{commit}`])).trim()
   if (got !== sha) {
     await g.raw(['update-ref', '-d', ref]).catch(() => {})
     throw new CodeError('ERR_SHA_MISMATCH', `bundle content is ${got.slice(0, 12)}, not the requested ${sha.slice(0, 12)}`)
   }
+}
+
+function firstLine (err: any): string {
+  return String(err?.message ?? err).trim().split('\n')[0]
 }
 
 export async function hasCommit (repoOrCache: string, sha: string): Promise<boolean> {
