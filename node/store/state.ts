@@ -1,7 +1,8 @@
 /**
  * In-memory caches of what every write reads: per-origin heads, node records and the set
- * digests. Writes go to a draft inside the write transaction and reach the live caches only once
- * the transaction is durable, so nobody reads (and gossips) a seq that a crash could still lose.
+ * digests. Writes go to a draft inside the write transaction; a committed draft waits in
+ * `pending` while its sync runs (the next transaction already builds on it), and reaches the live
+ * caches only once durable, so nobody reads (and gossips) a seq that a crash could still lose.
  * The caches are always rebuildable from the env (`load`), which is how a failed commit recovers.
  */
 import { SetDigest, type ReplicaDigests } from './digest.js'
@@ -19,8 +20,12 @@ export class ReplicaState {
   readonly nodes = new Map<string, StoredNode>()
   digests: ReplicaDigests = { events: new SetDigest(), commands: new SetDigest(), registers: new SetDigest() }
   private draft: Draft | null = null
+  /** Committed, not yet durable, oldest first. */
+  private pending: Draft[] = []
 
   load (dbs: Dbs): boolean {
+    this.draft = null
+    this.pending = []
     this.heads.clear()
     this.nodes.clear()
     for (const { key, value } of dbs.heads.getRange()) this.heads.set(key, value)
@@ -35,7 +40,7 @@ export class ReplicaState {
   }
 
   begin (): void {
-    const d = this.digests
+    const d = this.pending.at(-1)?.digests ?? this.digests
     this.draft = { heads: new Map(), nodes: new Map(), digests: { events: d.events.clone(), commands: d.commands.clone(), registers: d.registers.clone() } }
   }
 
@@ -47,23 +52,38 @@ export class ReplicaState {
     dbs.meta.put('digests', { events: d.digests.events.toJSON(), commands: d.digests.commands.toJSON(), registers: d.digests.registers.toJSON() })
   }
 
-  commit (): void {
-    const d = this.need()
+  /** The transaction committed: later drafts build on this one while its sync runs. */
+  seal (): void {
+    this.pending.push(this.need())
+    this.draft = null
+  }
+
+  /** The oldest committed draft is on disk: publish it. Syncs complete in commit order. */
+  durable (): void {
+    const d = this.pending.shift()
+    if (d == null) return // a failed batch reloaded everything from the env meanwhile
     for (const [k, v] of d.heads) this.heads.set(k, v)
     for (const [k, v] of d.nodes) this.nodes.set(k, v)
     this.digests = d.digests
-    this.draft = null
   }
 
   abandon (): void { this.draft = null }
 
   // ---- reads and writes inside a transaction: through the draft -------------------------------
 
-  head (origin: string): Head | undefined { return this.need().heads.get(origin) ?? this.heads.get(origin) }
+  head (origin: string): Head | undefined { return this.need().heads.get(origin) ?? this.fromPending(p => p.heads.get(origin)) ?? this.heads.get(origin) }
   setHead (origin: string, h: Head): void { this.need().heads.set(origin, h) }
-  node (id: string): StoredNode | undefined { return this.need().nodes.get(id) ?? this.nodes.get(id) }
+  node (id: string): StoredNode | undefined { return this.need().nodes.get(id) ?? this.fromPending(p => p.nodes.get(id)) ?? this.nodes.get(id) }
   setNode (n: StoredNode): void { this.need().nodes.set(n.id, n) }
   get d (): ReplicaDigests { return this.need().digests }
+
+  private fromPending<T> (get: (d: Draft) => T | undefined): T | undefined {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const v = get(this.pending[i])
+      if (v !== undefined) return v
+    }
+    return undefined
+  }
 
   private need (): Draft {
     if (this.draft == null) throw new Error('replica state written outside a write transaction')

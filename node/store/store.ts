@@ -63,7 +63,8 @@ export class LmdbStore extends ChangeFeed implements Store {
       this.writer = new GroupCommit(dbs.root, {
         begin: () => { this.state.begin(); this.touched.clear() },
         finish: () => { for (const o of this.touched) prune(this.ctx, o); this.state.flushDraft(dbs) },
-        commit: () => { this.state.commit() },
+        seal: () => { this.state.seal() },
+        commit: () => { this.state.durable() },
         rollback: () => { this.state.abandon(); this.reload() },
         durable: async () => { if (OVERLAPPING_SYNC) await dbs.root.flushed }
       })

@@ -2,7 +2,8 @@
  * Group commit. Every write is a job; the jobs queued while one transaction commits all go into
  * the next one, so N concurrent appends cost one fsync, not N (DESIGN: durable before the call
  * returns; issue 2: >= 20,000 durable events/s). A job's promise resolves only after its
- * transaction is on disk.
+ * transaction is on disk. With overlapping sync the next transaction is built and committed while
+ * the previous one syncs (CPU and fsync overlap); at most MAX_UNSYNCED commits wait at once.
  */
 import type { RootDatabase } from 'lmdb'
 import { MAX_JOBS_PER_COMMIT } from './constants.js'
@@ -24,6 +25,8 @@ export interface CommitHooks {
   begin: () => void
   /** Inside the transaction, after the last job: persist derived state. */
   finish: () => void
+  /** After the transaction committed (visible, maybe not yet on disk). */
+  seal: () => void
   /** After the transaction is durable. */
   commit: () => void
   /** After a failure: rebuild anything the batch may have touched, then every job rejects. */
@@ -32,11 +35,17 @@ export interface CommitHooks {
   durable: () => Promise<void>
 }
 
+const MAX_UNSYNCED = 4
+
 export class GroupCommit {
   private readonly root: RootDatabase
   private readonly hooks: CommitHooks
   private queue: Array<Job<any>> = []
-  private running: Promise<void> | null = null
+  private running: Promise<void> = Promise.resolve()
+  /** Set and cleared synchronously with the queue check, so no submitted job is ever stranded. */
+  private active = false
+  /** Wakes a loop that is waiting for a sync when a new job arrives. */
+  private wake: (() => void) | null = null
 
   constructor (root: RootDatabase, hooks: CommitHooks) {
     this.root = root
@@ -46,18 +55,34 @@ export class GroupCommit {
   async submit<R> (spec: JobSpec<R>): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
       this.queue.push({ ...spec, resolve, reject })
-      this.running ??= this.loop().finally(() => { this.running = null })
+      this.wake?.()
+      if (!this.active) {
+        this.active = true
+        this.running = this.loop()
+      }
     })
   }
 
   /** Resolves once everything submitted so far is committed (or failed). */
   async drain (): Promise<void> {
-    while (this.running != null) await this.running
+    while (this.active) await this.running
   }
 
   private async loop (): Promise<void> {
     // Yield once so that every job submitted in this tick joins the first transaction.
     await Promise.resolve()
+    const syncing: Array<Promise<void>> = []
+    for (;;) {
+      await this.commitQueued(syncing)
+      // Checked synchronously with clearing `active`: a job queued during the await above is seen.
+      if (this.queue.length > 0) continue
+      if (syncing.length === 0) break
+      await Promise.all(syncing)
+    }
+    this.active = false
+  }
+
+  private async commitQueued (syncing: Array<Promise<void>>): Promise<void> {
     while (this.queue.length > 0) {
       const jobs = this.queue.splice(0, MAX_JOBS_PER_COMMIT)
       const results: unknown[] = []
@@ -69,14 +94,31 @@ export class GroupCommit {
           for (const j of jobs) results.push(j.apply())
           this.hooks.finish()
         })
-        await this.hooks.durable()
-        this.hooks.commit()
+        this.hooks.seal()
       } catch (err) {
-        try { this.hooks.rollback(err) } catch {}
-        for (const j of jobs) j.reject(err)
+        this.fail(jobs, err)
         continue
       }
-      for (let i = 0; i < jobs.length; i++) jobs[i].resolve(results[i])
+      // Syncs complete in commit order, so chaining on the previous one keeps publication ordered.
+      const flushed = this.hooks.durable()
+      const previous = syncing.at(-1) ?? Promise.resolve()
+      const synced = previous.then(async () => { await flushed }).then(() => {
+        this.hooks.commit()
+        for (let i = 0; i < jobs.length; i++) jobs[i].resolve(results[i])
+      }, (err) => { this.fail(jobs, err) })
+      syncing.push(synced)
+      void synced.then(() => { syncing.splice(syncing.indexOf(synced), 1) })
+      if (syncing.length >= MAX_UNSYNCED) await syncing[0]
+      // Nothing queued: wait for a new job (commit it while the sync runs) or the oldest sync.
+      if (this.queue.length === 0 && syncing.length > 0) {
+        await Promise.race([syncing[0], new Promise<void>((resolve) => { this.wake = resolve })])
+        this.wake = null
+      }
     }
+  }
+
+  private fail (jobs: Array<Job<any>>, err: unknown): void {
+    try { this.hooks.rollback(err) } catch {}
+    for (const j of jobs) j.reject(err)
   }
 }
