@@ -10,7 +10,7 @@ import { HybridClock } from '../../protocol/hlc.js'
 import { signEvent } from '../../protocol/sign.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent } from '../../protocol/types.js'
-import type { DaemonConfig } from '../config/index.js'
+import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
 import { CommandProcessor } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
@@ -68,6 +68,20 @@ export class Daemon {
     this.config = config
     this.opts = opts
     this.log = opts.logger ?? createLogger(config.log.level, config.name)
+  }
+
+  /**
+   * Takes a re-read config (SIGHUP): reloadable keys apply at once, by replacing them on the one
+   * config object every loop reads; the rest are reported as needing a restart.
+   */
+  reload (next: DaemonConfig): ReloadPlan {
+    const plan = planReload(this.config, next)
+    const target = this.config as unknown as Record<string, unknown>
+    for (const key of plan.apply) target[key] = structuredClone(next[key])
+    if (plan.apply.includes('log')) this.log.level = this.config.log.level
+    this.log.info({ applied: plan.apply, needRestart: plan.restart }, 'config reloaded')
+    if (plan.apply.length > 0) this.beatSoon()
+    return plan
   }
 
   get id (): string {
@@ -130,7 +144,10 @@ export class Daemon {
     this.health = createHealthCollector({
       stateDir: config.dir,
       monitoredServices: config.monitoredServices,
-      roles: () => this.store.roles()
+      roles: () => this.store.roles(),
+      // Role checks are the reconciler's: it runs them on this node's effective roles each tick
+      // and the heartbeat reports what it decided on, so the two never disagree.
+      checkIntervalMs: 0
     })
 
     this.gossip = new Gossip({
@@ -261,7 +278,7 @@ export class Daemon {
       addrs: this.listenAddrs().slice(0, 16),
       tags: this.config.tags,
       state: selfNode?.state ?? 'discovered',
-      health: this.health.latest(),
+      health: { ...this.health.latest(), checks: this.reconciler?.lastChecks ?? {} },
       detectedRoles: this.health.detectRoles(),
       versions: this.health.versions(),
       codeSourceCandidate: this.config.codeSource.repo != null,

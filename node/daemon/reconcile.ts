@@ -98,7 +98,8 @@ export class Reconciler {
   async reconcileOnce (now: number): Promise<void> {
     const state = this.state()
     const roles = this.myRoles()
-    this.lastChecks = await runRoleChecks(roles)
+    // cwd: the state dir, as for the checks after a code sync, so a relative path means one thing.
+    this.lastChecks = await runRoleChecks(roles, { cwd: this.d.config.dir })
 
     if (state === 'discovered' && this.d.store.getRegister('policy/admission')?.value === 'auto') {
       await this.system('pending', 'admitted by the fleet admission policy (auto)')

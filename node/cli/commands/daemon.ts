@@ -47,9 +47,10 @@ export function register (program: Command): void {
         ...(opts.codeSourceRepo != null ? { codeSource: { repo: opts.codeSourceRepo } } : {}),
         ...(opts.logLevel != null ? { log: { level: opts.logLevel } } : {})
       }
+      const load = (): ReturnType<typeof loadConfig> => loadConfig({ file: opts.config, base: seed != null ? { name: seed.name } : {}, flags })
       let config
       try {
-        config = loadConfig({ file: opts.config, base: seed != null ? { name: seed.name } : {}, flags })
+        config = load()
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message)
         throw err
@@ -65,6 +66,14 @@ export function register (program: Command): void {
       await new Promise<void>((resolve, reject) => {
         process.once('SIGTERM', () => { void stop().then(resolve) })
         process.once('SIGINT', () => { void stop().then(resolve) })
+        // SIGHUP (systemctl reload): re-read file, env and flags; a bad file keeps the old config.
+        process.on('SIGHUP', () => {
+          try {
+            daemon.reload(load())
+          } catch (err) {
+            daemon.log.error({ err: err instanceof Error ? err.message : String(err) }, 'config reload refused; keeping the running config')
+          }
+        })
         daemon.start().catch(async (err) => {
           await daemon.stop().catch(() => {})
           reject(err)
