@@ -58,6 +58,10 @@ export async function startDemoFleet (n: number, log: (s: string) => void = () =
   const pub = slm(['keygen', '--out', keyFile]).trim().split('\n').pop()!.trim()
   const repo = join(root, 'repo')
   makeRepo(repo)
+  // Its own config, so a demo never reads the host's /etc/slm/slm.yaml. CPU threshold off: the
+  // demo's daemons share one host, whose CPU is everyone's and mostly the demo's own start-up.
+  const config = join(root, 'slm.yaml')
+  writeFileSync(config, 'thresholds:\n  cpu: 0\n  memory: 95\n  disk: 95\n')
   const nodes: DemoNode[] = []
   const fleet: DemoFleet = {
     root, keyFile, repo, nodes,
@@ -75,8 +79,7 @@ export async function startDemoFleet (n: number, log: (s: string) => void = () =
       const dir = join(root, name)
       slm(['init', '--dir', dir, '--name', name, ...(i === 1 ? ['--new-fleet'] : ['--fleet-key', join(root, 'n1', 'fleet.key')]), '--admin-pubkey', pub])
       const out = openSync(join(dir, 'daemon.log'), 'a')
-      // --config /dev/null: a demo never reads the host's /etc/slm/slm.yaml.
-      const args = [MAIN, 'daemon', '--config', '/dev/null', '--dir', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--heartbeat-interval', '1000', '--log-level', 'warn']
+      const args = [MAIN, 'daemon', '--config', config, '--dir', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--heartbeat-interval', '1000', '--log-level', 'warn']
       if (i > 1) args.push('--bootstrap', nodes[0].addr!)
       if (i === 1) args.push('--code-source-repo', repo)
       const child = spawn(process.execPath, args, { stdio: ['ignore', out, out] })

@@ -14,6 +14,16 @@ const tmux = (...args: string[]): string => execFileSync('tmux', args, { encodin
 const screen = (): string => tmux('capture-pane', '-p', '-t', session)
 const alive = (): boolean => { try { tmux('has-session', '-t', session); return true } catch { return false } }
 
+/** Waits for the screen to satisfy `ok`; on timeout the error carries the last screen seen. */
+async function waitScreen (ok: (s: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  let last = ''
+  try {
+    await waitFor(() => ok(last = screen()), { timeoutMs, intervalMs: 300, what })
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; the screen was:\n${last}`)
+  }
+}
+
 function hasTmux (): boolean {
   try { execFileSync('tmux', ['-V']); return true } catch { return false }
 }
@@ -39,7 +49,9 @@ describe('the dashboard in a real terminal', () => {
     const started = Date.now()
     const [node, main] = slmBin()
     tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `${node} ${main} demo --nodes 3`)
-    await waitFor(() => (screen().match(/\bonline\b/g) ?? []).length >= 3, { timeoutMs: 60_000, intervalMs: 300, what: 'three online rows on the fleet view' })
+    // Rows of the fleet view, not the demo's start-up lines or the header's counts: keys sent
+    // before the TUI owns the terminal would be lost.
+    await waitScreen(s => /Fleet \(3\)/.test(s) && (s.match(/^\s+n\d\b.*\bonline\s+alive\b/gm) ?? []).length === 3, 'three online rows on the fleet view', 60_000)
     const root = demoRoot(started)
     expect(root).not.toBeNull()
 
@@ -47,23 +59,22 @@ describe('the dashboard in a real terminal', () => {
     tmux('send-keys', '-t', session, '/')
     tmux('send-keys', '-t', session, '-l', 'n2')
     tmux('send-keys', '-t', session, 'Enter')
-    await waitFor(() => { const s = screen(); return /\bn2\b/.test(s) && !/\bn1\b.*online/.test(s) && !/\bn3\b.*online/.test(s) }, { timeoutMs: 10_000, what: 'the filter to narrow the list to n2' })
+    await waitScreen(s => /\bn2\b/.test(s) && !/\bn1\b.*online/.test(s) && !/\bn3\b.*online/.test(s), 'the filter to narrow the list to n2')
 
     // Enter opens the node; Esc comes back.
     tmux('send-keys', '-t', session, 'Enter')
-    await waitFor(() => /history/i.test(screen()), { timeoutMs: 10_000, what: 'the node view with its history' })
+    await waitScreen(s => /history/i.test(s), 'the node view with its history')
     tmux('send-keys', '-t', session, 'Escape')
-    await waitFor(() => !/transition history/i.test(screen()), { timeoutMs: 10_000, what: 'back to the fleet view' })
+    await waitScreen(s => !/transition history/i.test(s), 'back to the fleet view')
 
     // `:maintenance enter planned "test"` on the selected node (n2), confirmed if asked.
     tmux('send-keys', '-t', session, ':')
     tmux('send-keys', '-t', session, '-l', 'maintenance enter planned "test"')
     tmux('send-keys', '-t', session, 'Enter')
-    await waitFor(() => {
-      const s = screen()
+    await waitScreen(s => {
       if (/\(y\/N\)|\[y\/N\]/i.test(s)) tmux('send-keys', '-t', session, 'y')
       return /maintenance_planned/.test(s)
-    }, { timeoutMs: 20_000, intervalMs: 300, what: 'n2 shown in maintenance_planned' })
+    }, 'n2 shown in maintenance_planned', 20_000)
 
     const other = await slm(['nodes', '--json'], { dir: join(root!, 'n3') })
     const n2 = (other.json as any[]).find(n => n.name === 'n2')
