@@ -33,7 +33,8 @@ export function readConfigFile (file: string): PartialConfig {
   try {
     doc = parseYaml(text)
   } catch (err: any) {
-    throw new ConfigError('', `${file} is not valid YAML: ${err.message}`)
+    // The parser's message ends in a multi-line excerpt; its first line names line and column.
+    throw new ConfigError('', `${file} is not valid YAML: ${String(err.message).split('\n')[0].replace(/:$/, '')}`)
   }
   if (doc == null) return {}
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError('', `${file} must hold a YAML mapping`)

@@ -1,10 +1,22 @@
 import { ConfigError } from './errors.js'
 import { defaultConfig } from './defaults.js'
+import { parseBootstrap, parseListen } from '../net/addrs.js'
 import type { DaemonConfig } from './types.js'
 
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0
 const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every(x => typeof x === 'string')
 const isInt = (v: unknown, min: number, max: number): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+
+/** Each address must parse as the daemon will parse it at start, named by its index. */
+function addresses (key: string, list: string[], parse: (a: string) => unknown): void {
+  list.forEach((a, i) => {
+    try {
+      parse(a)
+    } catch {
+      throw new ConfigError(`${key}[${i}]`, `'${a}' is neither host:port nor a valid multiaddr`)
+    }
+  })
+}
 
 /** Checks every key, rejects unknown ones, and names the first bad key. */
 export function validateConfig (raw: Record<string, any>): DaemonConfig {
@@ -19,6 +31,8 @@ export function validateConfig (raw: Record<string, any>): DaemonConfig {
   need('name', isStr(raw.name) && /^[A-Za-z0-9._-]{1,64}$/.test(raw.name), 'a name of 1-64 letters, digits, . _ -')
   need('listen', isStrList(raw.listen) && raw.listen.length > 0, 'a non-empty list of multiaddrs')
   need('bootstrap', isStrList(raw.bootstrap), 'a list of host:port or multiaddrs')
+  addresses('listen', raw.listen, parseListen)
+  addresses('bootstrap', raw.bootstrap, parseBootstrap)
   need('fleetKeyFile', isStr(raw.fleetKeyFile), 'a path')
   need('tags', isStrList(raw.tags) && raw.tags.every((t: string) => /^[A-Za-z0-9._:-]{1,64}$/.test(t)), 'a list of tags (letters, digits, . _ : -)')
   need('heartbeatIntervalMs', isInt(raw.heartbeatIntervalMs, 100, 3_600_000), 'an integer from 100 to 3600000')
