@@ -5,10 +5,11 @@
  * init` has made a node key, and a second apply changes nothing and keeps that key.
  */
 import { generateKeyPairSync } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../node/config/index.js'
+import { packTarball } from '../helpers/pack.js'
 import {
   ANSIBLE_DIR, ROOT, ansibleEnv, changedTasks, newFleetKey, parseRecap, requireTool, run, tempDir
 } from './helpers.js'
@@ -59,18 +60,8 @@ beforeAll(async () => {
   fleetKey = newFleetKey()
   adminPubkey = operatorPubkey()
 
-  // `npm pack` runs the prepack build, so the tarball holds the built JS and no TypeScript.
-  // SLM_TEST_TARBALL reuses a tarball a CI step already packed from this tree.
-  let tarballPath = process.env.SLM_TEST_TARBALL
-  if (tarballPath == null || tarballPath === '') {
-    const packDir = join(work, 'pack')
-    mkdirSync(packDir) // npm pack does not create it
-    const pack = await run(npm, ['pack', '--pack-destination', packDir], { env: envWithNode })
-    if (pack.code !== 0) throw new Error(`npm pack failed (the build must pass first):\n${pack.stdout}\n${pack.stderr}`)
-    const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'))
-    if (tarball == null) throw new Error(`npm pack made no tarball in ${packDir}`)
-    tarballPath = join(packDir, tarball)
-  }
+  // The tarball holds the built JS and no TypeScript (test/package/tarball.test.ts checks that).
+  const tarballPath = await packTarball(npm, join(work, 'pack'), envWithNode)
 
   inventoryFile = join(work, 'inventory.json')
   writeFileSync(inventoryFile, JSON.stringify({

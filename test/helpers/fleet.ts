@@ -1,5 +1,6 @@
 /**
- * A real slm fleet on 127.0.0.1: N `slm daemon` processes set up and started through the CLI only
+ * A real slm fleet on 127.0.0.1 (or on addresses of the caller's choosing, e.g. one network
+ * namespace per node): N `slm daemon` processes set up and started through the CLI only
  * (keygen, init, daemon, status), each in its own state dir under one temp root. Used by the
  * integration tests, the chaos runs and the benchmark; everything it starts is stopped by pid.
  */
@@ -31,6 +32,10 @@ export interface FleetOptions {
   startConcurrency?: number
   /** Per daemon, from spawn to answering `slm status`. @default 60000 */
   readyTimeoutMs?: number
+  /** IPv4 address each daemon listens on (e.g. its network namespace's). @default '127.0.0.1' */
+  listenIp?: string | ((name: string, index: number) => string)
+  /** Command each daemon is run through, e.g. `['ip', 'netns', 'exec', ns]`. @default [] */
+  prefix?: (name: string, index: number) => string[]
 }
 
 export interface FleetNode {
@@ -40,7 +45,7 @@ export interface FleetNode {
   nodeId: string
   /** pid of the running daemon, 0 when stopped. */
   pid: number
-  /** Full loopback multiaddr with `/p2p/<id>`. */
+  /** Full multiaddr (on `listenIp`) with `/p2p/<id>`. */
   addr: string
   child: ChildProcess | null
 }
@@ -113,7 +118,8 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     if (node.child !== null) throw new Error(`${name} is already running (pid ${node.pid})`)
     const port = /\/tcp\/(\d+)/.exec(node.addr)?.[1] ?? '0'
     const peer = nodes.find((x) => x !== node && x.child !== null && x.addr !== '')
-    const child = spawnDaemon(node.dir, daemonArgs(node, `/ip4/127.0.0.1/tcp/${port}`, peer?.addr))
+    const ip = pick(opts.listenIp, node.name, node.index) ?? '127.0.0.1'
+    const child = spawnDaemon(node.dir, daemonArgs(node, `/ip4/${ip}/tcp/${port}`, peer?.addr), opts.prefix?.(node.name, node.index))
     node.child = child
     node.pid = child.pid ?? 0
     child.once('exit', (code, signal) => {
@@ -125,7 +131,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     })
     const status = await waitReady(node.dir, child, opts.readyTimeoutMs ?? 60_000)
     node.nodeId = status.nodeId ?? node.nodeId
-    node.addr = pickAddr(status.listenAddrs, node.nodeId)
+    node.addr = pickAddr(status.listenAddrs, node.nodeId, ip)
     return node
   }
 

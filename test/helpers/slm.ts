@@ -71,14 +71,20 @@ export async function slmJson<T = any> (args: string[], opts: SlmOptions = {}): 
   return r.json as T
 }
 
-/** Spawns `slm daemon --dir DIR ARGS`, appending its stdout and stderr to `<dir>/daemon.log`. */
-export function spawnDaemon (dir: string, args: string[]): ChildProcess {
+/**
+ * Spawns `slm daemon --dir DIR ARGS`, appending its stdout and stderr to `<dir>/daemon.log`.
+ * `prefix` runs it through a command that execs its arguments (`ip netns exec NS`), so the pid is
+ * still the daemon's.
+ */
+export function spawnDaemon (dir: string, args: string[], prefix: string[] = []): ChildProcess {
   const [node, main] = slmBin()
   // A file descriptor, not a pipe: the log survives the harness stalling or dying first.
   const fd = openSync(join(dir, 'daemon.log'), 'a')
   try {
     const env = { ...process.env, SLM_DIR: dir }
-    return spawnTracked(node, [main, 'daemon', '--dir', dir, ...args], { env, stdio: ['ignore', fd, fd] })
+    const argv = [node, main, 'daemon', '--dir', dir, ...args]
+    const [cmd, ...rest] = [...prefix, ...argv]
+    return spawnTracked(cmd, rest, { env, stdio: ['ignore', fd, fd] })
   } finally {
     closeSync(fd)
   }
@@ -130,8 +136,8 @@ export class DaemonExitedError extends Error {
   }
 }
 
-/** The loopback multiaddr among `listenAddrs`, with `/p2p/<id>` appended when missing. */
-export function pickAddr (listenAddrs: string[], nodeId: string): string {
-  const addr = listenAddrs.find((a) => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? listenAddrs[0]
+/** The multiaddr on `ip` (loopback by default) among `listenAddrs`, with `/p2p/<id>` appended when missing. */
+export function pickAddr (listenAddrs: string[], nodeId: string, ip = '127.0.0.1'): string {
+  const addr = listenAddrs.find((a) => a.startsWith(`/ip4/${ip}/tcp/`)) ?? listenAddrs[0]
   return addr.includes('/p2p/') ? addr : `${addr}/p2p/${nodeId}`
 }
