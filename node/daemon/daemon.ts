@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { HybridClock } from '../../protocol/hlc.js'
+import { HybridClock, hlcMs } from '../../protocol/hlc.js'
 import { signEvent } from '../../protocol/sign.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent } from '../../protocol/types.js'
@@ -38,6 +38,8 @@ export interface DaemonOptions {
   onReady?: () => void
 }
 
+const SEEN_PRUNE_INTERVAL_MS = 10 * 60_000
+
 export class Daemon {
   readonly config: DaemonConfig
   readonly log: Logger
@@ -58,6 +60,7 @@ export class Daemon {
   code!: CodeManager
   private control?: ControlServer
   private heartbeatTimer?: NodeJS.Timeout
+  private pruneTimer?: NodeJS.Timeout
   private readonly listeners = new Set<(c: ReplicaChange) => void>()
   private readonly opts: DaemonOptions
   private stopping = false
@@ -82,6 +85,16 @@ export class Daemon {
     this.log.info({ applied: plan.apply, needRestart: plan.restart }, 'config reloaded')
     if (plan.apply.length > 0) this.beatSoon()
     return plan
+  }
+
+  /**
+   * Keeps the seen-set bounded: a mark is needed only until its command would be refused as
+   * expired anyway (expiry plus the clock-skew tolerance), so replays stay refused across restarts.
+   */
+  private pruneSeenNow (): void {
+    this.store.pruneSeen(Date.now() - this.config.clockSkewSeconds * 1000).then((n) => {
+      if (n > 0) this.log.debug({ pruned: n }, 'seen-set pruned')
+    }, (err) => { this.log.warn({ err: String(err) }, 'seen-set prune failed') })
   }
 
   get id (): string {
@@ -115,6 +128,7 @@ export class Daemon {
       localId,
       sign: (unsigned) => signEvent(unsigned, sign)
     })
+    this.metrics.measureStore(() => this.store.sizeBytes())
     await this.store.start()
     this.store.onChange((change) => {
       if (change.kind === 'event' && change.event != null) this.code?.onEvent(change.event)
@@ -183,7 +197,8 @@ export class Daemon {
         if (count > 0) this.metrics.syncItems.inc({ kind }, count)
         if (bytes > 0) this.metrics.syncBytes.inc(bytes)
       },
-      onError: (where, err) => { this.metrics.syncPulls.inc({ result: 'error' }); this.log.debug({ where, err: String(err) }, 'sync') }
+      onExchanged: (result) => { this.metrics.syncPulls.inc({ result }) },
+      onError: (where, err) => { this.log.debug({ where, err: String(err) }, 'sync') }
     })
 
     this.reconciler = new Reconciler(this)
@@ -217,6 +232,8 @@ export class Daemon {
     await this.beat()
     this.scheduleHeartbeat()
     this.reconciler.start()
+    this.pruneSeenNow()
+    this.pruneTimer = setInterval(() => { this.pruneSeenNow() }, SEEN_PRUNE_INTERVAL_MS).unref()
     this.log.info({ nodeId: localId, listen: this.listenAddrs() }, 'slm daemon started')
     this.opts.onReady?.()
   }
@@ -225,6 +242,7 @@ export class Daemon {
     if (this.stopping) return
     this.stopping = true
     clearTimeout(this.heartbeatTimer)
+    clearInterval(this.pruneTimer)
     this.reconciler?.stop()
     this.code?.stop()
     this.peers?.stop()
@@ -329,6 +347,8 @@ export class Daemon {
       case 'heartbeat': {
         const hb = msg.heartbeat
         try { this.clock.witness(hb.hlc) } catch { this.metrics.reject('clock_drift'); return }
+        // Sender's clock to our receipt: network and queueing delay plus clock skew.
+        this.metrics.heartbeatLag.observe(Math.max(0, Date.now() - hlcMs(hb.hlc)) / 1000)
         void this.store.applyHeartbeat(hb, Date.now())
         this.peers.evaluate()
         this.discovery.learn(hb.origin, hb.addrs)

@@ -16,7 +16,14 @@ export class DaemonMetrics {
   readonly syncBytes = new Counter({ name: 'slm_sync_bytes_total', help: 'anti-entropy response bytes received', registers: [this.registry] })
   readonly syncItems = new Counter({ name: 'slm_sync_items_total', help: 'items stored from anti-entropy, by kind', labelNames: ['kind'], registers: [this.registry] })
   readonly heartbeatLag = new Histogram({ name: 'slm_heartbeat_lag_seconds', help: 'receive time minus the sender HLC of heartbeats', buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] })
-  readonly storeBytes = new Gauge({ name: 'slm_store_bytes', help: 'LMDB file size', registers: [this.registry] })
+  /** Read at scrape time from the store the daemon attaches with `measureStore`. */
+  private storeSize: () => number = () => 0
+  readonly storeBytes = new Gauge({
+    name: 'slm_store_bytes',
+    help: 'LMDB file size',
+    registers: [this.registry],
+    collect: () => { this.storeBytes.set(this.storeSize()) }
+  })
   readonly commands = new Counter({ name: 'slm_commands_total', help: 'operator commands by result', labelNames: ['result'], registers: [this.registry] })
 
   /** Rejections by reason, for `slm status --json` and tests. */
@@ -25,6 +32,10 @@ export class DaemonMetrics {
 
   constructor () {
     collectDefaultMetrics({ register: this.registry })
+  }
+
+  measureStore (size: () => number): void {
+    this.storeSize = size
   }
 
   reject (reason: string): void {

@@ -28,6 +28,8 @@ export interface AntiEntropyComponents {
   onCommand: CommandSink
   onReject: (reason: string) => void
   onPulled: (kind: 'events' | 'commands', count: number, bytes: number) => void
+  /** Once per exchange this node started, with how it ended. */
+  onExchanged?: (result: 'ok' | 'error') => void
   onError: (where: string, err: unknown) => void
 }
 
@@ -74,7 +76,10 @@ export class AntiEntropy {
     if (this.stopped) return
     if (this.running.has(key)) { this.again.add(key); return }
     const run = this.exchange(peer)
-      .then(() => { this.c.onPulled('events', 0, 0) }, (err) => { this.c.onError('sync', err) })
+      .then(() => { this.c.onExchanged?.('ok') }, (err) => {
+        this.c.onExchanged?.('error')
+        this.c.onError('sync', err)
+      })
       .finally(() => {
         this.running.delete(key)
         if (this.again.delete(key)) this.syncWith(peer)

@@ -18,7 +18,7 @@ export interface FleetOptions {
   /** Passed as `--heartbeat-interval`; the daemon's default when unset. */
   heartbeatIntervalMs?: number
   /** Appended to every `slm daemon` command line. */
-  extraArgs?: string[]
+  extraArgs?: string[] | ((name: string, index: number) => string[])
   /**
    * Daemon config (the YAML file's keys), written to `<root>/slm.yaml` and passed as `--config`
    * to every daemon; also keeps a host's own /etc/slm/slm.yaml out of test fleets. @default {}
@@ -109,7 +109,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     for (const tag of pick(opts.tags, node.name, node.index) ?? []) args.push('--tag', tag)
     const repo = typeof opts.codeSourceRepo === 'string' ? (node.index === 0 ? opts.codeSourceRepo : undefined) : pick(opts.codeSourceRepo, node.name, node.index)
     if (repo !== undefined) args.push('--code-source-repo', repo)
-    return [...args, ...(opts.extraArgs ?? [])]
+    return [...args, ...(pick(opts.extraArgs, node.name, node.index) ?? [])]
   }
 
   /** Starts a stopped node, on its previous port if it had one, bootstrapping from a running peer. */
