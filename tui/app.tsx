@@ -4,16 +4,16 @@
  * top of the stack. Everything shown is derived from those three.
  */
 import { Box, useApp, useInput } from 'ink'
-import { useCallback, useMemo, useReducer } from 'react'
+import { useCallback, useMemo, useReducer, useRef } from 'react'
 import { completePrompt } from './commands/complete.js'
 import type { CommandSigner } from './commands/build.js'
 import { Banner } from './components/banner.js'
-import { ConfirmBar } from './components/confirm-bar.js'
+import { ConfirmBar, confirmKeyIsYes } from './components/confirm-bar.js'
 import { Header } from './components/header.js'
 import { HelpScreen } from './components/help-screen.js'
 import { HintBar } from './components/hint-bar.js'
 import { MessageLine } from './components/message-line.js'
-import { PromptLine } from './components/prompt-line.js'
+import { PromptLine, promptKeyAction } from './components/prompt-line.js'
 import { useCode } from './hooks/use-code.js'
 import { useCommands } from './hooks/use-commands.js'
 import { useConnection, type ConnectionOptions } from './hooks/use-connection.js'
@@ -28,7 +28,7 @@ import { splitChunk } from './keys/chunk.js'
 import type { KeyContext } from './keys/context.js'
 import { summariseResults } from './render/results.js'
 import type { FleetStoreInit } from './state/fleet-store.js'
-import { uiReducer } from './state/reducer.js'
+import { uiReducer, type UiAction } from './state/reducer.js'
 import { currentView, initialUiState } from './state/ui-state.js'
 import type { ConnectFleet } from './source.js'
 import { ViewBody } from './views/view-body.js'
@@ -59,7 +59,15 @@ export function App (props: AppProps): React.JSX.Element {
   const data = useFleet(connection.source, props.store)
   const now = useNow(props.tickMs)
   const { columns, rows } = useTerminalSize(props.size)
-  const [ui, dispatch] = useReducer(uiReducer, undefined, initialUiState)
+  const [ui, dispatchUi] = useReducer(uiReducer, undefined, initialUiState)
+  // The UI state as of the last action, ahead of the render that will show it: keys that arrive
+  // before that render (tmux send-keys, a fast typist) are routed by it, not by a stale closure.
+  const live = useRef(ui)
+  live.current = ui
+  const dispatch = useCallback((a: UiAction) => {
+    live.current = uiReducer(live.current, a)
+    dispatchUi(a)
+  }, [])
   const vm = useViewModel(data, ui, dispatch)
   const view = currentView(ui)
   // Fetched only while the Code view is open; refetched on code-related live changes.
@@ -89,30 +97,49 @@ export function App (props: AppProps): React.JSX.Element {
   }
   const filterView = view === 'events' ? 'events' : view === 'roles' ? 'roles' : 'fleet'
   const enqueue = useKeyQueue({ bindings, ctx, busy: ui.prompt != null || ui.confirm != null, filterView, runLine: commands.runLine, dispatch })
+  const suggestions = useMemo(() => ui.prompt?.mode === 'command'
+    ? completePrompt(ui.prompt.text, { roles: vm.roleNames, tags: vm.tags })
+    : [], [ui.prompt, vm.roleNames, vm.tags])
+
+  const confirmAnswer = (yes: boolean): void => {
+    const pending = live.current.confirm
+    if (pending == null) return
+    if (yes) { commands.confirm(pending); return }
+    dispatch({ type: 'confirmClose' })
+    dispatch({ type: 'message', message: { text: 'cancelled', colour: 'yellow' }, at: Date.now() })
+  }
+
+  // One input handler for everything, always active: handing the keys between components with
+  // `isActive` drops keys that arrive while the hand-over renders.
   useInput((input, key) => {
+    const cur = live.current
+    if (cur.confirm != null) { confirmAnswer(confirmKeyIsYes(input)); return }
+    if (cur.prompt != null) {
+      const mode = cur.prompt.mode
+      const options = mode === 'command' ? completePrompt(cur.prompt.text, { roles: vm.roleNames, tags: vm.tags }) : []
+      const action = promptKeyAction(cur.prompt, options, input, key)
+      if (action?.kind === 'cancel') {
+        if (mode === 'filter') dispatch({ type: 'filter', view: filterView, text: '' })
+        dispatch({ type: 'promptClose' })
+      } else if (action?.kind === 'submit') {
+        // The submitted text may hold more than the last change (text and Enter in one read).
+        if (mode === 'filter') dispatch({ type: 'filter', view: filterView, text: action.text })
+        dispatch({ type: 'promptClose' })
+        if (mode === 'command') commands.runLine(action.text)
+      } else if (action?.kind === 'change') {
+        dispatch({ type: 'promptText', text: action.text })
+        if (mode === 'filter') dispatch({ type: 'filter', view: filterView, text: action.text })
+      } else if (action?.kind === 'choice') {
+        dispatch({ type: 'promptChoice', delta: action.delta, count: options.length })
+      }
+      return
+    }
     const name = keyName(input, key)
     const binding = findBinding(bindings, name)
     if (binding != null || name.length <= 1 || key.ctrl || key.meta) { binding?.run(ctx); return }
     // Several keys in one read (see keys/chunk.ts), run one per render.
     enqueue(splitChunk(input))
-  }, { isActive: ui.prompt == null && ui.confirm == null })
-
-  const suggestions = useMemo(() => ui.prompt?.mode === 'command'
-    ? completePrompt(ui.prompt.text, { roles: vm.roleNames, tags: vm.tags })
-    : [], [ui.prompt, vm.roleNames, vm.tags])
-
-  const onPromptChange = useCallback((text: string) => {
-    dispatch({ type: 'promptText', text })
-    if (ui.prompt?.mode === 'filter') dispatch({ type: 'filter', view: filterView, text })
-  }, [ui.prompt?.mode, filterView])
-  const onPromptSubmit = useCallback((text: string) => {
-    dispatch({ type: 'promptClose' })
-    if (ui.prompt?.mode === 'command') commands.runLine(text)
-  }, [ui.prompt?.mode, commands])
-  const onPromptCancel = useCallback(() => {
-    if (ui.prompt?.mode === 'filter') dispatch({ type: 'filter', view: filterView, text: '' })
-    dispatch({ type: 'promptClose' })
-  }, [ui.prompt?.mode, filterView])
+  })
 
   const last = ui.messages.at(-1)
   const message = commands.submitted != null && (last == null || last.at < commands.submitted.at)
@@ -130,9 +157,9 @@ export function App (props: AppProps): React.JSX.Element {
         : <ViewBody view={view} ui={ui} vm={vm} data={data} source={connection.source} code={code} now={now} width={columns} height={bodyHeight} dispatch={dispatch} />}
       <MessageLine text={message.text} colour={message.colour} />
       {ui.confirm != null
-        ? <ConfirmBar description={ui.confirm.description} isActive onYes={() => { if (ui.confirm != null) commands.confirm(ui.confirm) }} onNo={() => { dispatch({ type: 'confirmClose' }); dispatch({ type: 'message', message: { text: 'cancelled', colour: 'yellow' }, at: Date.now() }) }} />
+        ? <ConfirmBar description={ui.confirm.description} />
         : ui.prompt != null
-          ? <PromptLine prompt={ui.prompt} suggestions={suggestions} isActive onChange={onPromptChange} onChoice={(delta) => { dispatch({ type: 'promptChoice', delta, count: suggestions.length }) }} onSubmit={onPromptSubmit} onCancel={onPromptCancel} />
+          ? <PromptLine prompt={ui.prompt} suggestions={suggestions} />
           : <HintBar bindings={bindings} />}
     </Box>
   )

@@ -82,7 +82,9 @@ export async function startDemoFleet (n: number, log: (s: string) => void = () =
       const args = [MAIN, 'daemon', '--config', config, '--dir', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--heartbeat-interval', '1000', '--log-level', 'warn']
       if (i > 1) args.push('--bootstrap', nodes[0].addr!)
       if (i === 1) args.push('--code-source-repo', repo)
-      const child = spawn(process.execPath, args, { stdio: ['ignore', out, out] })
+      // Own process group: the terminal's SIGHUP goes to the demo, which stops the daemons (a
+      // daemon takes SIGHUP as "reload config"); SLM_STOP_WITH_PARENT covers a demo that died.
+      const child = spawn(process.execPath, args, { stdio: ['ignore', out, out], detached: true, env: { ...process.env, SLM_STOP_WITH_PARENT: String(process.pid) } })
       nodes.push({ name, dir, child })
       const st = await waitStatus(dir, 20_000)
       nodes[nodes.length - 1].addr = st.listenAddrs[0]

@@ -66,6 +66,12 @@ export function register (program: Command): void {
       await new Promise<void>((resolve, reject) => {
         process.once('SIGTERM', () => { void stop().then(resolve) })
         process.once('SIGINT', () => { void stop().then(resolve) })
+        // A daemon started by `slm demo` (or a test harness) stops with it, even when its parent
+        // died without cleaning up: orphaned, it is re-parented and its ppid changes.
+        const parent = Number(process.env.SLM_STOP_WITH_PARENT)
+        if (Number.isInteger(parent) && parent > 0) {
+          setInterval(() => { if (process.ppid !== parent) void stop().then(resolve) }, 1000).unref()
+        }
         // SIGHUP (systemctl reload): re-read file, env and flags; a bad file keeps the old config.
         process.on('SIGHUP', () => {
           try {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import type { Command } from 'commander'
 import { UsageError } from '../exit.js'
 import { print } from '../output.js'
@@ -20,7 +20,21 @@ export function register (program: Command): void {
         stopped = true
         await fleet.stop()
       }
-      process.once('exit', () => { for (const node of fleet.nodes) { try { node.child.kill('SIGKILL') } catch {} } })
+      process.once('exit', () => {
+        for (const node of fleet.nodes) { try { node.child.kill('SIGKILL') } catch {} }
+        try { rmSync(fleet.root, { recursive: true, force: true }) } catch {}
+      })
+      // A signal's default action skips 'exit' hooks: Ctrl-C, kill, or the terminal closing
+      // (SIGHUP) must stop the daemons and remove the temp dir like q does.
+      const signalled = new Promise<NodeJS.Signals>((resolve) => {
+        // `on`, not `once`: Ink's signal-exit re-raises a signal that has no other listener left,
+        // which would kill us before the daemons are stopped.
+        for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => { resolve(sig) })
+      })
+      void signalled.then(async (sig) => {
+        await stop()
+        process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143)
+      })
       try {
         seedDemoFleet(fleet)
         if (opts.tui) {
@@ -36,10 +50,7 @@ export function register (program: Command): void {
           print(`try: slm --dir ${fleet.nodes[0].dir} nodes`)
           print(`     slm --dir ${fleet.nodes[0].dir} maintenance enter n2 --type planned --reason test --key ${fleet.keyFile} --wait 10`)
           print('press Ctrl-C to stop the fleet')
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', () => { resolve() })
-            process.once('SIGTERM', () => { resolve() })
-          })
+          await signalled
         }
       } finally {
         await stop()

@@ -33,6 +33,20 @@ describe('Fleet view', () => {
     await t.eventually(() => { expect(t.rowNames()).toHaveLength(12) })
   })
 
+  it('keys written back to back, before any render (tmux send-keys): / then the text with Enter in one read', async () => {
+    const t = await mount(makeFleet(12))
+    await t.waitFor('n0011')
+    t.r.stdin.write('/')
+    t.r.stdin.write('n0011\r')
+    await t.eventually(() => { expect(t.frame()).toContain('Fleet (1/12) /n0011') })
+    expect(t.rowNames()).toEqual(['n0011'])
+    t.r.stdin.write(':')
+    t.r.stdin.write('r')
+    t.r.stdin.write('oles')
+    t.r.stdin.write('\r')
+    await t.eventually(() => { expect(t.frame()).toMatch(/Roles/) })
+  })
+
   it('filters by role and by tag', async () => {
     const t = await mount(makeFleet(8))
     await t.waitFor('n0007')
