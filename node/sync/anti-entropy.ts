@@ -6,6 +6,7 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { decodeSyncRequest, decodeSyncResponse, encodeSyncRequest, encodeSyncResponse, MAX_SYNC_RESPONSE_BYTES } from '../../protocol/codec.js'
+import { LIMITS } from '../../protocol/schema.js'
 import { nodePublicKeyFromId, verifyEvent } from '../../protocol/sign.js'
 import { PROTOCOL_VERSION, type NodeEvent, type SyncRequest, type SyncResponse } from '../../protocol/types.js'
 import { callRpc, handleRpc } from '../net/rpc.js'
@@ -89,7 +90,9 @@ export class AntiEntropy {
       req = decodeSyncRequest(bytes)
     } catch (err: any) {
       this.c.onReject('sync_malformed')
-      return { v: PROTOCOL_VERSION, kind: 'error', code: err?.code ?? 'ERR_DECODE', message: String(err?.message ?? err) }
+      // Clipped to what the response schema allows: an answer we cannot encode would only abort the stream.
+      const code = typeof err?.code === 'string' ? err.code.slice(0, 64) : 'ERR_DECODE'
+      return { v: PROTOCOL_VERSION, kind: 'error', code, message: String(err?.message ?? err).slice(0, LIMITS.comment) }
     }
     const batch = this.init.batchSize ?? 500
     switch (req.kind) {
