@@ -109,6 +109,11 @@ export interface StatusView {
   startedAt: number
   codeSource: Lease | null
   storeBytes?: number
+  /**
+   * The last replica write that failed (disk full: `ERR_STORE_FULL`), null once writes succeed
+   * again. Reads keep working meanwhile; writes are refused with that code.
+   */
+  storeError?: { code: string, message: string, at: number, count: number } | null
 }
 
 export interface HistoryItem {

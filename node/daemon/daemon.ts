@@ -312,7 +312,7 @@ export class Daemon {
       case 'heartbeat': {
         const hb = msg.heartbeat
         try { this.clock.witness(hb.hlc) } catch { this.metrics.reject('clock_drift'); return }
-        void this.store.applyHeartbeat(hb, Date.now())
+        this.store.applyHeartbeat(hb, Date.now()).catch((err) => { this.log.debug({ err: String(err) }, 'heartbeat not stored') })
         this.peers.evaluate()
         this.discovery.learn(hb.origin, hb.addrs)
         if (hb.seq > this.store.maxSeq(hb.origin)) this.pullFrom(hb.origin, source)
@@ -328,7 +328,8 @@ export class Daemon {
       }
       case 'command': {
         const cmd: CommandEnvelope = msg.command
-        void this.commands.receive(cmd, 'gossip')
+        // A refused write (disk full) leaves the command unseen: anti-entropy brings it again.
+        this.commands.receive(cmd, 'gossip').catch((err) => { this.log.warn({ err: String(err), command: cmd.id }, 'gossiped command not stored') })
         break
       }
     }

@@ -88,9 +88,20 @@ export interface StoreEvents {
   change: CustomEvent<ReplicaChange>
 }
 
+/** The last write that failed (disk full, I/O error); cleared by the next durable write. */
+export interface StoreWriteFailure {
+  code: string
+  message: string
+  at: number
+  /** Failed batches since the last success. */
+  count: number
+}
+
 export interface Store {
   start: () => Promise<void>
   stop: () => Promise<void>
+  /** Null while writes succeed. */
+  writeFailure: () => StoreWriteFailure | null
 
   appendLocal: <T extends EventType>(type: T, body: EventBodies[T]) => Promise<NodeEvent>
   ingestEvents: (events: NodeEvent[], opts?: { snapshot?: boolean }) => Promise<IngestResult>
