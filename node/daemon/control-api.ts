@@ -40,7 +40,8 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         startedAt: d.startedAt,
         codeSource: d.code.currentLease(),
         rejections: d.metrics.rejectionCounts,
-        storeError: d.store.writeFailure()
+        storeError: d.store.writeFailure(),
+        traffic: d.metrics.traffic
       } as StatusView
     },
     nodes: (p) => nodeViews(d, { state: p.state as string | undefined, role: p.role as string | undefined }),

@@ -74,6 +74,7 @@ export class LmdbStore extends ChangeFeed implements Store {
           this.reload()
           const e = err as SlmError
           this.failure = { code: e?.code ?? 'ERR_STORE_WRITE', message: String(e?.message ?? err), at: Date.now(), count: (this.failure?.count ?? 0) + 1 }
+          this.c.onWriteFailure?.(this.failure)
         },
         durable: async () => { if (OVERLAPPING_SYNC) await dbs.root.flushed },
         describe: async (err) => await storeWriteError(err, this.init.path)

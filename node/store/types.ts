@@ -29,6 +29,8 @@ export interface StoreComponents {
    * (a signer on a worker thread), the store still writes the events in seq order.
    */
   sign: (unsigned: UnsignedNodeEvent) => NodeEvent | Promise<NodeEvent>
+  /** Told of every failed write batch (the daemon finishes interrupted work once writes succeed). */
+  onWriteFailure?: (failure: StoreWriteFailure) => void
 }
 
 /** What the replica persists per node, derived only from that node's own events. */

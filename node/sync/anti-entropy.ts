@@ -29,6 +29,8 @@ export interface AntiEntropyComponents {
   onCommand: CommandSink
   onReject: (reason: string) => void
   onPulled: (kind: 'events' | 'commands', count: number, bytes: number) => void
+  /** A request we answered: its size and our answer's. */
+  onServed?: (requestBytes: number, responseBytes: number) => void
   onError: (where: string, err: unknown) => void
 }
 
@@ -49,7 +51,11 @@ export class AntiEntropy {
 
   async start (): Promise<void> {
     this.stopped = false
-    await handleRpc(this.c.node, SYNC_PROTOCOL, RPC, async (req) => encodeSyncResponse(this.answer(req)), (r, e) => { this.c.onError(r, e) })
+    await handleRpc(this.c.node, SYNC_PROTOCOL, RPC, async (req) => {
+      const res = encodeSyncResponse(this.answer(req))
+      this.c.onServed?.(req.byteLength, res.byteLength)
+      return res
+    }, (r, e) => { this.c.onError(r, e) })
     this.c.node.addEventListener('peer:identify', (evt) => {
       if (evt.detail.protocols.includes(SYNC_PROTOCOL)) this.syncWith(evt.detail.peerId)
     })
