@@ -84,10 +84,22 @@ export function decodeEnvelope (bytes: unknown, maxBytes: number, what: string):
   const v = (value as Record<string, unknown>).v
   if (v !== PROTOCOL_VERSION) {
     throw new ValidationError(
-      `${what} has protocol version ${JSON.stringify(v) ?? 'none'}; this node speaks v${PROTOCOL_VERSION}`,
+      `${what} has protocol version ${describeVersion(v)}; this node speaks v${PROTOCOL_VERSION}`,
       'v', 'ERR_VERSION')
   }
   return value as Record<string, unknown>
+}
+
+/**
+ * The version a peer sent, for an error message: scalars as JSON, at most 40 characters, anything
+ * else by its type. Stringifying whatever arrived would recurse through a hostile, deeply nested
+ * `v` (a RangeError, not a ValidationError) or put megabytes into the message.
+ */
+function describeVersion (v: unknown): string {
+  if (v === undefined) return 'none'
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
+  return Array.isArray(v) ? 'an array' : `a ${typeof v}`
 }
 
 function encode (value: unknown, maxBytes: number, what: string): Uint8Array {

@@ -109,6 +109,22 @@ export interface StatusView {
   startedAt: number
   codeSource: Lease | null
   storeBytes?: number
+  /**
+   * The last replica write that failed (disk full: `ERR_STORE_FULL`), null once writes succeed
+   * again. Reads keep working meanwhile; writes are refused with that code.
+   */
+  storeError?: { code: string, message: string, at: number, count: number } | null
+  /**
+   * Messages and bytes since `since`: our own gossip publishes and the gossip we accepted (each
+   * once), by kind; anti-entropy answers pulled and requests served. Relays are not counted.
+   */
+  traffic?: {
+    since: number
+    gossipOut: Record<string, { messages: number, bytes: number }>
+    gossipIn: Record<string, { messages: number, bytes: number }>
+    syncPulled: { responses: number, bytes: number }
+    syncServed: { requests: number, bytesIn: number, bytesOut: number }
+  }
 }
 
 export interface HistoryItem {

@@ -1,5 +1,5 @@
 export { CommandProcessor } from './processor.js'
-export type { CommandStore, CommandProcessorComponents, NodeActionOutcome, ReceiveSource } from './processor.js'
+export type { CommandStore, CommandProcessorComponents, NodeActionOutcome, ReceiveSource, RecoveryView, RecoveryResult } from './processor.js'
 export { checkCommand } from './check.js'
 export type { CheckResult, RejectCode, CheckContext } from './check.js'
 export { fleetWrites, targetEntries, entryCovers } from './fleet.js'

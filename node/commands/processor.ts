@@ -22,6 +22,19 @@ export interface CommandStore {
 
 export interface NodeActionOutcome { status: 'applied' | 'failed' | 'rejected', reason?: string }
 
+/** What this node's own log says about a command, for `recover`. */
+export interface RecoveryView {
+  /**
+   * `final`: applied, failed or rejected (or not ours to judge); `accepted`: only accepted;
+   * `none`: no result from us.
+   */
+  answered: (cmd: CommandEnvelope) => 'none' | 'accepted' | 'final'
+  /** Whether one of our transitions carries this command id. */
+  transitioned: (commandId: string) => boolean
+}
+
+export interface RecoveryResult { registers: number, answered: number }
+
 export interface CommandProcessorComponents {
   store: CommandStore
   self: () => TargetSubject
@@ -95,30 +108,58 @@ export class CommandProcessor {
     }
   }
 
-  /** Re-applies stored node-scoped commands this node has not answered yet (it was offline). */
-  async catchUp (pending: CommandEnvelope[], issuerOf: (cmd: CommandEnvelope) => TrustEntry | undefined): Promise<void> {
+  /**
+   * Finishes what stored commands left undone on this replica: a command is stored (and marked
+   * seen) before its register writes and this node's results, so a kill -9 or a failed write (a
+   * full disk) in between would leave it half applied for good — a repeat of it is a replay and
+   * refused. Run at start and once writes succeed again. Register writes are last-writer-wins and
+   * so idempotent; a node action this node never answered runs now (in issue order), and one it
+   * accepted whose transition is already in our log is recorded as applied. Expired commands
+   * this node never answered are left alone, as for a node that was offline until they expired.
+   */
+  async recover (stored: CommandEnvelope[], ours: RecoveryView, issuerOf: (cmd: CommandEnvelope) => TrustEntry | undefined): Promise<RecoveryResult> {
+    const out: RecoveryResult = { registers: 0, answered: 0 }
     const now = this.c.now?.() ?? Date.now()
-    for (const cmd of [...pending].sort((a, b) => a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : 0)) {
-      if (now > cmd.expiresAt + this.c.skewMs) continue
+    const sorted = [...stored].sort((a, b) => a.issuedAt < b.issuedAt ? -1 : a.issuedAt > b.issuedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const won: Register[] = []
+    for (const cmd of sorted) {
+      for (const r of fleetWrites(cmd, this.c.store.getRegisterValue)) {
+        if (await this.c.store.applyRegister(r)) { won.push(r); out.registers++ }
+      }
+    }
+    if (won.length > 0) this.c.onFleetChange?.(won)
+    const self = this.c.self()
+    for (const cmd of sorted) {
+      if (!NODE_ACTIONS.has(cmd.action) || !matchesTarget(cmd.target, self) || this.inflight.has(cmd.id)) continue
+      const answered = ours.answered(cmd)
+      if (answered === 'final') continue
       const issuer = issuerOf(cmd)
       if (issuer == null) continue
+      const expired = now > cmd.expiresAt + this.c.skewMs
+      if (answered === 'none' && expired) continue
       const prev = this.applyChain
       let release!: () => void
       this.applyChain = new Promise<void>((resolve) => { release = resolve })
+      this.inflight.add(cmd.id)
       try {
         await prev.catch(() => {})
-        await this.applyHere(cmd, issuer, 'sync')
+        if (answered === 'accepted' && ours.transitioned(cmd.id)) await this.c.store.recordResult(cmd, 'applied')
+        else if (answered === 'accepted' && expired) await this.c.store.recordResult(cmd, 'failed', 'interrupted before it completed, and expired since')
+        else await this.applyHere(cmd, issuer, 'sync', answered === 'accepted')
+        out.answered++
       } finally {
+        this.inflight.delete(cmd.id)
         release()
       }
     }
+    return out
   }
 
-  private async applyHere (command: CommandEnvelope, issuer: TrustEntry, source: ReceiveSource): Promise<void> {
+  private async applyHere (command: CommandEnvelope, issuer: TrustEntry, source: ReceiveSource, alreadyAccepted = false): Promise<void> {
     const self = this.c.self()
     if (NODE_ACTIONS.has(command.action)) {
       if (!matchesTarget(command.target, self)) return
-      await this.c.store.recordResult(command, 'accepted')
+      if (!alreadyAccepted) await this.c.store.recordResult(command, 'accepted')
       const out = await this.c.applyNodeAction(command, issuer)
       await this.c.store.recordResult(command, out.status, out.reason)
       return

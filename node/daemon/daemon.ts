@@ -64,6 +64,8 @@ export class Daemon {
   private readonly listeners = new Set<(c: ReplicaChange) => void>()
   private readonly opts: DaemonOptions
   private stopping = false
+  /** A store write failed since the last recovery. */
+  private storeFailing = false
   /** Test-only partition: peers whose traffic we drop (set through the control socket). */
   readonly blocked = new Set<string>()
 
@@ -126,7 +128,8 @@ export class Daemon {
     }, {
       clock: this.clock,
       localId,
-      sign: (unsigned) => signEvent(unsigned, sign)
+      sign: (unsigned) => signEvent(unsigned, sign),
+      onWriteFailure: () => { this.storeFailing = true }
     })
     this.metrics.measureStore(() => this.store.sizeBytes())
     await this.store.start()
@@ -166,9 +169,9 @@ export class Daemon {
 
     this.gossip = new Gossip({
       node: this.node,
-      onMessage: (msg, from, source) => { this.onGossip(msg, from, source) },
+      onMessage: (msg, from, source, bytes) => { this.onGossip(msg, from, source, bytes) },
       onReject: (reason) => { this.metrics.reject(reason) },
-      onPublish: (kind, bytes) => { this.metrics.messagesOut.inc({ kind }); this.metrics.bytesOut.inc(bytes) }
+      onPublish: (kind, bytes) => { this.metrics.gossipOut(kind, bytes) }
     })
 
     this.discovery = new Discovery({
@@ -195,7 +198,17 @@ export class Daemon {
       onReject: (reason) => { this.metrics.reject(reason) },
       onPulled: (kind, count, bytes) => {
         if (count > 0) this.metrics.syncItems.inc({ kind }, count)
-        if (bytes > 0) this.metrics.syncBytes.inc(bytes)
+        if (bytes > 0) {
+          this.metrics.syncBytes.inc(bytes)
+          this.metrics.traffic.syncPulled.responses++
+          this.metrics.traffic.syncPulled.bytes += bytes
+        }
+      },
+      onServed: (reqBytes, resBytes) => {
+        const s = this.metrics.traffic.syncServed
+        s.requests++
+        s.bytesIn += reqBytes
+        s.bytesOut += resBytes
       },
       onExchanged: (result) => { this.metrics.syncPulls.inc({ result }) },
       onError: (where, err) => { this.log.debug({ where, err: String(err) }, 'sync') }
@@ -234,6 +247,7 @@ export class Daemon {
     this.reconciler.start()
     this.pruneSeenNow()
     this.pruneTimer = setInterval(() => { this.pruneSeenNow() }, SEEN_PRUNE_INTERVAL_MS).unref()
+    this.recoverCommands().catch((err) => { this.log.warn({ err: String(err) }, 'command recovery failed') })
     this.log.info({ nodeId: localId, listen: this.listenAddrs() }, 'slm daemon started')
     this.opts.onReady?.()
   }
@@ -305,6 +319,11 @@ export class Daemon {
   }
 
   private async beat (): Promise<void> {
+    // Writes work again after failing (space came back): finish what the failures interrupted.
+    if (this.storeFailing && this.store.writeFailure() == null) {
+      this.storeFailing = false
+      this.recoverCommands().catch((err) => { this.log.warn({ err: String(err) }, 'command recovery failed') })
+    }
     const hb = this.buildHeartbeat()
     await this.store.applyHeartbeat(hb, Date.now())
     this.publish({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: hb })
@@ -340,16 +359,16 @@ export class Daemon {
     }, delay)
   }
 
-  private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined): void {
+  private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined, bytes = 0): void {
     if (this.blocked.has(from) || (source != null && this.blocked.has(source.toString()))) return
-    this.metrics.messagesIn.inc({ kind: msg.kind })
+    this.metrics.gossipIn(msg.kind, bytes)
     switch (msg.kind) {
       case 'heartbeat': {
         const hb = msg.heartbeat
         try { this.clock.witness(hb.hlc) } catch { this.metrics.reject('clock_drift'); return }
         // Sender's clock to our receipt: network and queueing delay plus clock skew.
         this.metrics.heartbeatLag.observe(Math.max(0, Date.now() - hlcMs(hb.hlc)) / 1000)
-        void this.store.applyHeartbeat(hb, Date.now())
+        this.store.applyHeartbeat(hb, Date.now()).catch((err) => { this.log.debug({ err: String(err) }, 'heartbeat not stored') })
         this.peers.evaluate()
         this.discovery.learn(hb.origin, hb.addrs)
         if (hb.seq > this.store.maxSeq(hb.origin)) this.pullFrom(hb.origin, source)
@@ -365,10 +384,36 @@ export class Daemon {
       }
       case 'command': {
         const cmd: CommandEnvelope = msg.command
-        void this.commands.receive(cmd, 'gossip')
+        // A refused write (disk full) leaves the command unseen: anti-entropy brings it again.
+        this.commands.receive(cmd, 'gossip').catch((err) => { this.log.warn({ err: String(err), command: cmd.id }, 'gossiped command not stored') })
         break
       }
     }
+  }
+
+  /**
+   * Finishes commands a kill -9 or a failed write left half applied here (CommandProcessor.recover).
+   * Node actions are judged from our own retained log: only commands issued after its oldest
+   * event (older results may be pruned) that name this node, or all nodes, or that we accepted.
+   */
+  async recoverCommands (): Promise<void> {
+    const id = this.id
+    const range = this.store.syncDigest().origins[id]
+    const own = range == null ? [] : this.store.eventsFrom(id, range.min, range.max - range.min + 1)
+    const oldest = own[0]?.hlc
+    const results = new Map<string, 'accepted' | 'final'>()
+    const moved = new Set<string>()
+    for (const e of own) {
+      if (e.type === 'command_result') results.set(e.body.commandId, e.body.status !== 'accepted' || results.get(e.body.commandId) === 'final' ? 'final' : 'accepted')
+      else if (e.type === 'transition' && e.body.commandId != null) moved.add(e.body.commandId)
+    }
+    const names = new Set([id, this.config.name])
+    const ours = (cmd: CommandEnvelope): boolean => cmd.target.kind === 'all' || (cmd.target.kind === 'nodes' && cmd.target.nodes.some((n) => names.has(n)))
+    const res = await this.commands.recover(this.store.listCommands(), {
+      answered: (cmd) => results.get(cmd.id) ?? (oldest != null && cmd.issuedAt >= oldest && ours(cmd) ? 'none' : 'final'),
+      transitioned: (commandId) => moved.has(commandId)
+    }, (cmd) => this.store.trustList().find((t) => t.key === cmd.issuer))
+    if (res.registers > 0 || res.answered > 0) this.log.info(res, 'finished commands left half applied')
   }
 
   /** Pull from the origin itself when connected (it has everything), else from who relayed it. */

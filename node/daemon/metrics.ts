@@ -5,6 +5,24 @@
 import { createServer, type Server } from 'node:http'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
+export interface Traffic {
+  since: number
+  /** Our own gossip publishes (relays by gossipsub are not counted), by message kind. */
+  gossipOut: Record<string, { messages: number, bytes: number }>
+  /** Gossip accepted (each message once, after gossipsub dropped duplicates), by kind. */
+  gossipIn: Record<string, { messages: number, bytes: number }>
+  /** Anti-entropy answers we pulled. */
+  syncPulled: { responses: number, bytes: number }
+  /** Anti-entropy requests we answered. */
+  syncServed: { requests: number, bytesIn: number, bytesOut: number }
+}
+
+function add (into: Record<string, { messages: number, bytes: number }>, kind: string, bytes: number): void {
+  const t = into[kind] ?? (into[kind] = { messages: 0, bytes: 0 })
+  t.messages++
+  t.bytes += bytes
+}
+
 export class DaemonMetrics {
   readonly registry = new Registry()
   readonly messagesIn = new Counter({ name: 'slm_messages_in_total', help: 'gossip messages accepted, by kind', labelNames: ['kind'], registers: [this.registry] })
@@ -28,6 +46,8 @@ export class DaemonMetrics {
 
   /** Rejections by reason, for `slm status --json` and tests. */
   readonly rejectionCounts: Record<string, number> = {}
+  /** Messages and bytes by direction and kind since start, for `slm status --json` (traffic models). */
+  readonly traffic: Traffic = { since: Date.now(), gossipOut: {}, gossipIn: {}, syncPulled: { responses: 0, bytes: 0 }, syncServed: { requests: 0, bytesIn: 0, bytesOut: 0 } }
   private server?: Server
 
   constructor () {
@@ -36,6 +56,17 @@ export class DaemonMetrics {
 
   measureStore (size: () => number): void {
     this.storeSize = size
+  }
+
+  gossipOut (kind: string, bytes: number): void {
+    this.messagesOut.inc({ kind })
+    this.bytesOut.inc(bytes)
+    add(this.traffic.gossipOut, kind, bytes)
+  }
+
+  gossipIn (kind: string, bytes: number): void {
+    this.messagesIn.inc({ kind })
+    add(this.traffic.gossipIn, kind, bytes)
   }
 
   reject (reason: string): void {

@@ -3,6 +3,11 @@
  * the configured bootstrap peers (redialled with backoff while we have no connection), the
  * addresses each peer lists over /slm/peers/1.0.0 right after we connect, and the addresses carried
  * in heartbeats. Dials are bounded by maxConnections.
+ *
+ * Every member we ever learnt is remembered, and the ones we are not connected to are redialled a
+ * few at a time with a backoff of their own: after a partition heals, the two sides hear nothing
+ * of each other (no connection, so no heartbeat, no peer exchange), and only this brings them back
+ * together (found by the chaos partition run, issue 8).
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -18,6 +23,12 @@ export interface DiscoveryInit {
   minBackoffMs?: number
   /** @default 30000 */
   maxBackoffMs?: number
+  /** @default 5000 — how often disconnected known members are redialled */
+  redialIntervalMs?: number
+  /** @default 4 — members redialled per round */
+  redialBatch?: number
+  /** @default 60000 — longest wait between redials of one member that keeps failing */
+  maxRedialBackoffMs?: number
 }
 
 export interface DiscoveryComponents {
@@ -28,6 +39,10 @@ export interface DiscoveryComponents {
 interface PeerAddrs { id: string, addrs: string[] }
 
 const MAX_LISTED = 256
+/** Members remembered for redialling; beyond it, the least recently heard is forgotten. */
+const MAX_KNOWN = 4096
+
+interface Known { addrs: Multiaddr[], failures: number, nextAt: number }
 
 export class Discovery {
   private readonly init: DiscoveryInit
@@ -36,6 +51,9 @@ export class Discovery {
   private backoffMs: number
   private nextBootstrapAt = 0
   private readonly dialing = new Set<string>()
+  /** Members we have heard of, by peer id, in the order last heard (Map keeps insertion order). */
+  private readonly known = new Map<string, Known>()
+  private nextRedialAt = 0
   private stopped = true
 
   constructor (init: DiscoveryInit, components: DiscoveryComponents) {
@@ -61,22 +79,61 @@ export class Discovery {
     clearTimeout(this.timer)
   }
 
-  /** Called with addresses learnt from heartbeats. */
+  /** Called with addresses learnt from heartbeats and peer exchange. */
   learn (id: string, addrs: string[]): void {
     if (this.stopped || id === this.c.node.peerId.toString()) return
-    if (this.c.node.getConnections().length >= this.init.maxConnections) return
     let peer: PeerId
     try { peer = peerIdFromString(id) } catch { return }
-    if (this.c.node.getConnections(peer).length > 0) return
     const mas: Multiaddr[] = []
     for (const a of addrs.slice(0, 16)) {
       try { mas.push(multiaddr(a)) } catch {}
     }
     if (mas.length === 0) return
+    this.remember(id, mas)
+    if (this.c.node.getConnections().length >= this.init.maxConnections) return
+    if (this.c.node.getConnections(peer).length > 0) return
+    this.dialKnown(id, peer, mas)
+  }
+
+  /** Members we know and are not connected to (for tests and status). */
+  disconnectedKnown (): string[] {
+    return [...this.known.keys()].filter((id) => this.c.node.getConnections(peerIdFromString(id)).length === 0)
+  }
+
+  private remember (id: string, addrs: Multiaddr[]): void {
+    const prev = this.known.get(id)
+    this.known.delete(id)
+    this.known.set(id, { addrs, failures: prev?.failures ?? 0, nextAt: prev?.nextAt ?? 0 })
+    if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value as string)
+  }
+
+  private dialKnown (id: string, peer: PeerId, mas: Multiaddr[]): void {
     void this.dial(id, async () => {
       await this.c.node.peerStore.merge(peer, { multiaddrs: mas })
       await this.c.node.dial(peer, { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) })
+      const k = this.known.get(id)
+      if (k != null) { k.failures = 0; k.nextAt = 0 }
+    }, () => {
+      const k = this.known.get(id)
+      if (k == null) return
+      k.failures++
+      const backoff = Math.min((this.init.minBackoffMs ?? 1000) * 2 ** k.failures, this.init.maxRedialBackoffMs ?? 60_000)
+      k.nextAt = Date.now() + backoff * (0.75 + Math.random() * 0.5)
     })
+  }
+
+  /** A few known members we are not connected to, each when its own backoff allows. */
+  private redial (now: number): void {
+    let budget = Math.min(this.init.redialBatch ?? 4, this.init.maxConnections - this.c.node.getConnections().length)
+    for (const [id, k] of this.known) {
+      if (budget <= 0) break
+      if (k.nextAt > now || this.dialing.has(id)) continue
+      let peer: PeerId
+      try { peer = peerIdFromString(id) } catch { continue }
+      if (this.c.node.getConnections(peer).length > 0) continue
+      budget--
+      this.dialKnown(id, peer, k.addrs)
+    }
   }
 
   /** Our connected peers with the listen addresses identify told us (not ephemeral remote ports). */
@@ -117,10 +174,17 @@ export class Discovery {
     }
   }
 
-  private async dial (key: string, fn: () => Promise<void>): Promise<void> {
+  private async dial (key: string, fn: () => Promise<void>, onFail?: () => void): Promise<void> {
     if (this.dialing.has(key)) return
     this.dialing.add(key)
-    try { await fn() } catch (err) { this.c.onError('dial', err) } finally { this.dialing.delete(key) }
+    try {
+      await fn()
+    } catch (err) {
+      onFail?.()
+      this.c.onError('dial', err)
+    } finally {
+      this.dialing.delete(key)
+    }
   }
 
   private tick (): void {
@@ -138,6 +202,11 @@ export class Discovery {
       }
       this.nextBootstrapAt = now + this.backoffMs
       this.backoffMs = Math.min(this.backoffMs * 2, this.init.maxBackoffMs ?? 30_000)
+    }
+    if (now >= this.nextRedialAt) {
+      const every = this.init.redialIntervalMs ?? 5000
+      this.nextRedialAt = now + every * (0.75 + Math.random() * 0.5)
+      this.redial(now)
     }
     this.timer = setTimeout(() => { this.tick() }, 500)
     this.timer.unref()

@@ -15,8 +15,8 @@ import { FLEET_TOPIC } from './constants.js'
 
 export interface GossipComponents {
   node: SlmLibp2p
-  /** Called for each accepted message, after validation. */
-  onMessage: (msg: GossipMessage, from: string, propagationSource: PeerId | undefined) => void
+  /** Called for each accepted message, after validation; `bytes` is its encoded size. */
+  onMessage: (msg: GossipMessage, from: string, propagationSource: PeerId | undefined, bytes: number) => void
   /** Counted rejections: reason is a stable label for metrics. */
   onReject: (reason: string, from: string) => void
   onPublish?: (kind: GossipMessage['kind'], bytes: number) => void
@@ -61,7 +61,7 @@ export class Gossip {
       const decoded = this.decoded.get(msg) ?? safeDecode(msg.data)
       if (decoded == null) return
       try {
-        this.c.onMessage(decoded, msg.from.toString(), propagationSource)
+        this.c.onMessage(decoded, msg.from.toString(), propagationSource, msg.data.byteLength)
       } catch (err) {
         this.c.onReject('handler_error', msg.from.toString())
       }

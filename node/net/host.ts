@@ -1,18 +1,18 @@
 /**
- * Builds the libp2p node: TCP + pnet (fleet key) + Noise + Yamux, identify, ping-based connection
- * monitor, and gossipsub with StrictSign. Only assembly lives here; behaviour is in gossip.ts,
+ * Builds the libp2p node: TCP + pnet (the fleet key, our own protector: pnet.ts) + Noise + Yamux,
+ * identify, ping-based connection monitor, and gossipsub with StrictSign. Only assembly lives here; behaviour is in gossip.ts,
  * sync/ and discovery.ts.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { gossipsub, StrictSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { PrivateKey } from '@libp2p/interface'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { DEFAULT_ALLOW, DEFAULT_COLOCATION_WHITELIST, DEFAULT_MAX_CONNECTIONS } from './constants.js'
+import { fleetKeyProtector } from './pnet.js'
 
 export interface HostInit {
   privateKey: PrivateKey
@@ -36,7 +36,7 @@ export async function createHost (init: HostInit): Promise<SlmLibp2p> {
     start: false,
     addresses: { listen: init.listen },
     transports: [tcp()],
-    connectionProtector: preSharedKey({ psk: init.fleetKey }),
+    connectionProtector: fleetKeyProtector({ psk: init.fleetKey }),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {

@@ -10,7 +10,8 @@ export function createStore (init: StoreInit, components: StoreComponents): Stor
   return new LmdbStore(init, components)
 }
 
-export type { Store, StoreInit, StoreComponents, StoreEvents, StoreSnapshot, StoredNode, NodeRecord, IngestResult, StoreStats } from './types.js'
+export type { Store, StoreInit, StoreComponents, StoreEvents, StoreSnapshot, StoredNode, NodeRecord, IngestResult, StoreStats, StoreWriteFailure } from './types.js'
+export { isStrayCommitRejection } from './open.js'
 export { SCHEMA_VERSION } from './migrations.js'
 export { newer as registerWins } from './registers.js'
 export { itemHash } from './digest.js'

@@ -3,7 +3,7 @@
  * is a file, no permission) becomes an SlmError with a code, so `slm daemon` prints a reason and
  * exits instead of crashing with a native stack.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statfsSync } from 'node:fs'
 import { join } from 'node:path'
 import { open, type Database, type RootDatabase } from 'lmdb'
 import type { HistoryItem } from '../../protocol/control.js'
@@ -86,4 +86,52 @@ export function storeOpenError (path: string, err: any): SlmError {
     ? 'ERR_STORE_PERMISSION'
     : /invalid|corrupt|version mismatch|MDB_/i.test(msg) ? 'ERR_STORE_CORRUPT' : 'ERR_STORE_OPEN'
   return new SlmError(code, `cannot open the replica at ${path}: ${msg}`, { cause: err })
+}
+
+/**
+ * A failed commit (disk full, I/O error) as our error: `ERR_STORE_FULL` for ENOSPC/EDQUOT, else
+ * `ERR_STORE_WRITE`, with LMDB's own reason in the message. lmdb-js rejects the transaction with
+ * a generic "Commit failed" whose `commitError` is a second promise holding the cause; that one is
+ * handled here, so it cannot surface as an unhandled rejection.
+ */
+export async function storeWriteError (err: any, path?: string): Promise<SlmError> {
+  if (err instanceof SlmError) return err
+  let cause = err
+  if (err?.commitError instanceof Promise) {
+    const inner = err.commitError.then(() => err, (e: unknown) => e)
+    // lmdb-js settles it in the same callback as the failure; never wait long on a library detail.
+    let timer: NodeJS.Timeout | undefined
+    cause = await Promise.race([inner, new Promise((resolve) => { timer = setTimeout(() => { resolve(err) }, 1000) })])
+    clearTimeout(timer)
+  }
+  const msg = String(cause?.message ?? cause)
+  if (cause?.code === 28 || cause?.code === 'ENOSPC' || cause?.code === 122 || cause?.code === 'EDQUOT' || /no space left|quota exceeded/i.test(msg)) {
+    return new SlmError('ERR_STORE_FULL', `cannot write the replica: ${msg}`, { cause })
+  }
+  // LMDB reports a short write on a full filesystem as EIO now and then: ask the filesystem.
+  if (path != null && noSpaceLeft(path)) {
+    return new SlmError('ERR_STORE_FULL', `cannot write the replica: no space left on the filesystem of ${path} (LMDB: ${msg})`, { cause })
+  }
+  return new SlmError('ERR_STORE_WRITE', `cannot write the replica: ${msg}`, { cause })
+}
+
+function noSpaceLeft (path: string): boolean {
+  try {
+    const fs = statfsSync(path)
+    // Less than a few pages left for us: LMDB grows its file a page run at a time.
+    return fs.bavail * fs.bsize < 64 * 1024
+  } catch {
+    return false
+  }
+}
+
+/**
+ * True for the rejections lmdb-js leaves unhandled inside itself when a commit fails (one per
+ * failed transaction, on promises no caller holds). The daemon logs these instead of dying: the
+ * failure itself reaches the writer, which refuses the writes and reports the error.
+ */
+export function isStrayCommitRejection (reason: any): boolean {
+  if (reason == null || typeof reason !== 'object') return false
+  if (reason.commitError instanceof Promise) return true
+  return typeof reason.message === 'string' && /^(No space left on device|Disk quota exceeded|Input\/output error)?:? ?Attempting to write page/.test(reason.message)
 }

@@ -21,13 +21,15 @@ import { applyEvent, eventsFrom, prune, sortEvents, type EventCtx } from './even
 import { historyPage } from './history.js'
 import { migrate } from './migrations.js'
 import { assignments, nodeRecord, type Assignments, type Beat } from './nodes.js'
-import { openDbs, OVERLAPPING_SYNC, storeOpenError, type Dbs } from './open.js'
+import { openDbs, OVERLAPPING_SYNC, storeOpenError, storeWriteError, type Dbs } from './open.js'
 import { recompute, statistics } from './scan.js'
 import * as regs from './registers.js'
 import { applySnapshot, exportSnapshot, hashSnapshot } from './snapshot.js'
 import { ReplicaState } from './state.js'
-import type { IngestResult, NodeRecord, Store, StoreComponents, StoreInit, StoreSnapshot, StoreStats } from './types.js'
+import type { IngestResult, NodeRecord, Store, StoreComponents, StoreInit, StoreSnapshot, StoreStats, StoreWriteFailure } from './types.js'
 import { GroupCommit, type JobSpec } from './writer.js'
+
+const CLOSE_TIMEOUT_MS = 5000
 
 export class LmdbStore extends ChangeFeed implements Store {
   private readonly init: StoreInit
@@ -44,6 +46,8 @@ export class LmdbStore extends ChangeFeed implements Store {
   /** Last seq handed to a local append; ahead of the durable max while appends are in flight. */
   private localAlloc = 0
   private fleet: Assignments | null = null
+  /** The last failed write, until a write succeeds again. */
+  private failure: StoreWriteFailure | null = null
 
   constructor (init: StoreInit, components: StoreComponents) {
     super()
@@ -64,9 +68,16 @@ export class LmdbStore extends ChangeFeed implements Store {
         begin: () => { this.state.begin(); this.touched.clear() },
         finish: () => { for (const o of this.touched) prune(this.ctx, o); this.state.flushDraft(dbs) },
         seal: () => { this.state.seal() },
-        commit: () => { this.state.durable() },
-        rollback: () => { this.state.abandon(); this.reload() },
-        durable: async () => { if (OVERLAPPING_SYNC) await dbs.root.flushed }
+        commit: () => { this.state.durable(); this.failure = null },
+        rollback: (err) => {
+          this.state.abandon()
+          this.reload()
+          const e = err as SlmError
+          this.failure = { code: e?.code ?? 'ERR_STORE_WRITE', message: String(e?.message ?? err), at: Date.now(), count: (this.failure?.count ?? 0) + 1 }
+          this.c.onWriteFailure?.(this.failure)
+        },
+        durable: async () => { if (OVERLAPPING_SYNC) await dbs.root.flushed },
+        describe: async (err) => await storeWriteError(err, this.init.path)
       })
       this.localAlloc = this.maxSeq(this.c.localId)
       // After a migration that dropped them: rebuild the digests from a full scan, once.
@@ -86,8 +97,13 @@ export class LmdbStore extends ChangeFeed implements Store {
     if (dbs == null) return
     await this.writer?.drain()
     this.dbs = null
-    await dbs.root.close()
+    // After failed commits (a full disk) lmdb-js may never settle close(): do not hang shutdown on it.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([dbs.root.close(), new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT_MS) })])
+    clearTimeout(timer)
   }
+
+  writeFailure (): StoreWriteFailure | null { return this.failure }
 
   private get ctx (): EventCtx { return { dbs: this.db, state: this.state, keep: this.keep } }
 

@@ -29,6 +29,8 @@ export interface StoreComponents {
    * (a signer on a worker thread), the store still writes the events in seq order.
    */
   sign: (unsigned: UnsignedNodeEvent) => NodeEvent | Promise<NodeEvent>
+  /** Told of every failed write batch (the daemon finishes interrupted work once writes succeed). */
+  onWriteFailure?: (failure: StoreWriteFailure) => void
 }
 
 /** What the replica persists per node, derived only from that node's own events. */
@@ -88,9 +90,20 @@ export interface StoreEvents {
   change: CustomEvent<ReplicaChange>
 }
 
+/** The last write that failed (disk full, I/O error); cleared by the next durable write. */
+export interface StoreWriteFailure {
+  code: string
+  message: string
+  at: number
+  /** Failed batches since the last success. */
+  count: number
+}
+
 export interface Store {
   start: () => Promise<void>
   stop: () => Promise<void>
+  /** Null while writes succeed. */
+  writeFailure: () => StoreWriteFailure | null
 
   appendLocal: <T extends EventType>(type: T, body: EventBodies[T]) => Promise<NodeEvent>
   ingestEvents: (events: NodeEvent[], opts?: { snapshot?: boolean }) => Promise<IngestResult>

@@ -33,6 +33,8 @@ export interface CommitHooks {
   rollback: (err: unknown) => void
   /** Resolves once the committed transaction is on disk (a no-op when commits sync). */
   durable: () => Promise<void>
+  /** The error every job of a failed batch rejects with. @default the error as thrown */
+  describe?: (err: unknown) => Promise<unknown>
 }
 
 const MAX_UNSYNCED = 4
@@ -96,7 +98,7 @@ export class GroupCommit {
         })
         this.hooks.seal()
       } catch (err) {
-        this.fail(jobs, err)
+        this.fail(jobs, await (this.hooks.describe?.(err) ?? err))
         continue
       }
       // Syncs complete in commit order, so chaining on the previous one keeps publication ordered.
@@ -105,7 +107,7 @@ export class GroupCommit {
       const synced = previous.then(async () => { await flushed }).then(() => {
         this.hooks.commit()
         for (let i = 0; i < jobs.length; i++) jobs[i].resolve(results[i])
-      }, (err) => { this.fail(jobs, err) })
+      }, async (err) => { this.fail(jobs, await (this.hooks.describe?.(err) ?? err)) })
       syncing.push(synced)
       void synced.then(() => { syncing.splice(syncing.indexOf(synced), 1) })
       if (syncing.length >= MAX_UNSYNCED) await syncing[0]

@@ -6,6 +6,7 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { decodeSyncRequest, decodeSyncResponse, encodeSyncRequest, encodeSyncResponse, MAX_SYNC_RESPONSE_BYTES } from '../../protocol/codec.js'
+import { LIMITS } from '../../protocol/schema.js'
 import { nodePublicKeyFromId, verifyEvent } from '../../protocol/sign.js'
 import { PROTOCOL_VERSION, type NodeEvent, type SyncRequest, type SyncResponse } from '../../protocol/types.js'
 import { callRpc, handleRpc } from '../net/rpc.js'
@@ -30,6 +31,8 @@ export interface AntiEntropyComponents {
   onPulled: (kind: 'events' | 'commands', count: number, bytes: number) => void
   /** Once per exchange this node started, with how it ended. */
   onExchanged?: (result: 'ok' | 'error') => void
+  /** A request we answered: its size and our answer's. */
+  onServed?: (requestBytes: number, responseBytes: number) => void
   onError: (where: string, err: unknown) => void
 }
 
@@ -50,7 +53,11 @@ export class AntiEntropy {
 
   async start (): Promise<void> {
     this.stopped = false
-    await handleRpc(this.c.node, SYNC_PROTOCOL, RPC, async (req) => encodeSyncResponse(this.answer(req)), (r, e) => { this.c.onError(r, e) })
+    await handleRpc(this.c.node, SYNC_PROTOCOL, RPC, async (req) => {
+      const res = encodeSyncResponse(this.answer(req))
+      this.c.onServed?.(req.byteLength, res.byteLength)
+      return res
+    }, (r, e) => { this.c.onError(r, e) })
     this.c.node.addEventListener('peer:identify', (evt) => {
       if (evt.detail.protocols.includes(SYNC_PROTOCOL)) this.syncWith(evt.detail.peerId)
     })
@@ -94,7 +101,9 @@ export class AntiEntropy {
       req = decodeSyncRequest(bytes)
     } catch (err: any) {
       this.c.onReject('sync_malformed')
-      return { v: PROTOCOL_VERSION, kind: 'error', code: err?.code ?? 'ERR_DECODE', message: String(err?.message ?? err) }
+      // Clipped to what the response schema allows: an answer we cannot encode would only abort the stream.
+      const code = typeof err?.code === 'string' ? err.code.slice(0, 64) : 'ERR_DECODE'
+      return { v: PROTOCOL_VERSION, kind: 'error', code, message: String(err?.message ?? err).slice(0, LIMITS.comment) }
     }
     const batch = this.init.batchSize ?? 500
     switch (req.kind) {

@@ -60,6 +60,15 @@ describe.each(CODECS)('$name codec', ({ samples, encode, decode, limit }) => {
     expectCode(() => decode(jsonBytes({ kind: 'x' })), ValidationError, 'ERR_VERSION')
   })
 
+  it('reports a deeply nested or huge version as ERR_VERSION with a short message (fuzz finding)', () => {
+    const deep = new TextEncoder().encode('{"v":' + '['.repeat(20_000) + ']'.repeat(20_000) + '}')
+    const huge = jsonBytes({ v: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i])) })
+    for (const bytes of [deep, huge, jsonBytes({ v: 'x'.repeat(5000) })]) {
+      const err = expectCode(() => decode(bytes), ValidationError, 'ERR_VERSION')
+      expect(err.message.length).toBeLessThan(200)
+    }
+  })
+
   it.each([
     ['invalid JSON', new TextEncoder().encode('{"v":1,')],
     ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])],

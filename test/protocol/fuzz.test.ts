@@ -90,29 +90,7 @@ describe.each(DECODERS)('$name under fuzzing', ({ name, decode, encode, samples 
 })
 
 /** Every exported validator with the samples its mutants start from. */
-const VALIDATOR_SAMPLES: Record<string, unknown[]> = {
-  validateHeartbeat: [s.sampleHeartbeat()],
-  validateHealth: [s.sampleHealth()],
-  validateDetectedRole: [s.sampleDetectedRole()],
-  validateLease: [s.sampleLease()],
-  validateNodeEvent: s.sampleGossipMessages().flatMap((m) => m.kind === 'event' ? [m.event] : []),
-  validateUnsignedNodeEvent: Object.keys(s.SAMPLE_BODIES).map((t) => s.sampleUnsignedEvent(t as never)),
-  validateCommand: s.sampleCommands(),
-  validateCommandEnvelope: s.sampleCommands(),
-  validateUnsignedCommand: [s.sampleUnsignedCommand(), s.sampleUnsignedCommand({ action: 'role_define' })],
-  validateTarget: [{ kind: 'all' }, { kind: 'nodes', nodes: ['a', 'b'] }, { kind: 'role', role: 'redis' }, { kind: 'tag', tag: 'gpu' }],
-  validateRoleDefinition: [s.sampleRoleDefinition()],
-  validateHealthCheck: s.sampleRoleDefinition().healthChecks,
-  validateTrustEntry: [s.sampleTrustEntry()],
-  validateMaintenanceWindow: [s.sampleWindow()],
-  validateDesiredCode: [s.sampleDesiredCode()],
-  validateRegister: [s.sampleRegister(), s.sampleRegister({ value: null })],
-  validateSyncDigest: [s.sampleDigest()],
-  validateSyncRequest: s.sampleSyncRequests(),
-  validateSyncResponse: s.sampleSyncResponses(),
-  validateGossipMessage: s.sampleGossipMessages(),
-  validateParams: []
-}
+const VALIDATOR_SAMPLES: Record<string, unknown[]> = { ...s.validatorSamples(), validateParams: [] }
 
 const validators = Object.entries(schema)
   .filter(([k, v]) => k.startsWith('validate') && typeof v === 'function' && k !== 'validateParams') as Array<[string, (v: unknown) => unknown]>

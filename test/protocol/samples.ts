@@ -262,3 +262,29 @@ export function sampleGossipMessages (): GossipMessage[] {
     { v, kind: 'command', command: sampleCommand({ action: 'role_define' }) }
   ]
 }
+
+/** Valid inputs for every exported `validateX` of protocol/schema.ts but validateParams (fuzz seeds). */
+export function validatorSamples (): Record<string, unknown[]> {
+  return {
+    validateHeartbeat: [sampleHeartbeat()],
+    validateHealth: [sampleHealth()],
+    validateDetectedRole: [sampleDetectedRole()],
+    validateLease: [sampleLease()],
+    validateNodeEvent: sampleGossipMessages().flatMap((m) => m.kind === 'event' ? [m.event] : []),
+    validateUnsignedNodeEvent: Object.keys(SAMPLE_BODIES).map((t) => sampleUnsignedEvent(t as never)),
+    validateCommand: sampleCommands(),
+    validateCommandEnvelope: sampleCommands(),
+    validateUnsignedCommand: [sampleUnsignedCommand(), sampleUnsignedCommand({ action: 'role_define' })],
+    validateTarget: [{ kind: 'all' }, { kind: 'nodes', nodes: ['a', 'b'] }, { kind: 'role', role: 'redis' }, { kind: 'tag', tag: 'gpu' }],
+    validateRoleDefinition: [sampleRoleDefinition()],
+    validateHealthCheck: sampleRoleDefinition().healthChecks,
+    validateTrustEntry: [sampleTrustEntry()],
+    validateMaintenanceWindow: [sampleWindow()],
+    validateDesiredCode: [sampleDesiredCode()],
+    validateRegister: [sampleRegister(), sampleRegister({ value: null })],
+    validateSyncDigest: [sampleDigest()],
+    validateSyncRequest: sampleSyncRequests(),
+    validateSyncResponse: sampleSyncResponses(),
+    validateGossipMessage: sampleGossipMessages()
+  }
+}

@@ -56,7 +56,18 @@ export function register (program: Command): void {
         throw err
       }
       const { Daemon } = await import('../../daemon/index.js')
+      const { isStrayCommitRejection } = await import('../../store/index.js')
       const daemon = new Daemon(config, { onReady: () => { notifySystemd('--ready') } })
+      // lmdb-js leaves a rejection of its own unhandled for every failed commit (a full disk): the
+      // writer already refuses those writes and status reports it, so the daemon lives on. Any
+      // other unhandled rejection is a bug and ends the process as Node would.
+      process.on('unhandledRejection', (reason) => {
+        if (isStrayCommitRejection(reason)) {
+          daemon.log.debug({ err: String((reason as Error)?.message ?? reason) }, 'lmdb commit failure (already reported by the writer)')
+          return
+        }
+        process.nextTick(() => { throw reason })
+      })
       let stopping: Promise<void> | undefined
       const stop = async (): Promise<void> => {
         notifySystemd('--stopping')

@@ -19,7 +19,8 @@ export function register (program: Command): void {
         ['peers', s.peers],
         ['nodes', `${s.nodes} (alive ${s.liveness.alive}, suspect ${s.liveness.suspect}, unreachable ${s.liveness.unreachable})`],
         ['code source', s.codeSource == null ? 'none' : `${s.codeSource.holder} (term ${s.codeSource.term})`],
-        ['replica digest', s.replicaDigest]
+        ['replica digest', s.replicaDigest],
+        ...(s.storeError != null ? [['store error', `${s.storeError.code} since ${new Date(s.storeError.at).toISOString()} (${s.storeError.count} failed writes): ${s.storeError.message}`] as [string, string]] : [])
       ]))
     })
 }
