@@ -143,7 +143,14 @@ export class Daemon {
     this.discovery = new Discovery({
       bootstrap: config.bootstrap.map(parseBootstrap),
       maxConnections: config.maxConnections
-    }, { node: this.node, onError: (where, err) => { this.log.debug({ where, err: String(err) }, 'discovery') } })
+    }, {
+      node: this.node,
+      onError: (where, err) => { this.log.debug({ where, err: String(err) }, 'discovery') },
+      // Members we heard from (a partition that heals, a peer that restarted on its old address).
+      known: () => this.store.listNodes()
+        .filter(n => n.id !== localId && n.state !== 'retired' && !this.blocked.has(n.id) && (n.heartbeat?.addrs.length ?? 0) > 0)
+        .map(n => ({ id: n.id, addrs: n.heartbeat!.addrs }))
+    })
 
     this.commands = new CommandProcessor({
       store: commandStoreOf(this),

@@ -2,7 +2,10 @@
  * Finding the fleet from one address (PITFALLS: one bootstrap is not discovery). Three sources:
  * the configured bootstrap peers (redialled with backoff while we have no connection), the
  * addresses each peer lists over /slm/peers/1.0.0 right after we connect, and the addresses carried
- * in heartbeats. Dials are bounded by maxConnections.
+ * in heartbeats. Known members we have no connection to are redialled with a per-peer backoff at
+ * their last heartbeat addresses: without that a healed partition stays split (each side only
+ * hears heartbeats from its own side, so nothing else makes it dial across). Dials are bounded by
+ * maxConnections.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -23,9 +26,14 @@ export interface DiscoveryInit {
 export interface DiscoveryComponents {
   node: SlmLibp2p
   onError: (reason: string, err: unknown) => void
+  /** Members we know of (not retired) with their last heartbeat addresses, redialled while disconnected. */
+  known?: () => PeerAddrs[]
 }
 
-interface PeerAddrs { id: string, addrs: string[] }
+export interface PeerAddrs { id: string, addrs: string[] }
+
+/** Per-peer redial backoff: doubles on every attempt while the peer stays disconnected. */
+interface Redial { at: number, backoffMs: number }
 
 const MAX_LISTED = 256
 
@@ -36,6 +44,7 @@ export class Discovery {
   private backoffMs: number
   private nextBootstrapAt = 0
   private readonly dialing = new Set<string>()
+  private readonly redials = new Map<string, Redial>()
   private stopped = true
 
   constructor (init: DiscoveryInit, components: DiscoveryComponents) {
@@ -63,20 +72,45 @@ export class Discovery {
 
   /** Called with addresses learnt from heartbeats. */
   learn (id: string, addrs: string[]): void {
-    if (this.stopped || id === this.c.node.peerId.toString()) return
-    if (this.c.node.getConnections().length >= this.init.maxConnections) return
+    this.dialPeer(id, addrs)
+  }
+
+  /** Dials `id` at `addrs` unless it is us, already connected or being dialled; false if skipped. */
+  private dialPeer (id: string, addrs: string[]): boolean {
+    if (this.stopped || id === this.c.node.peerId.toString()) return false
+    if (this.c.node.getConnections().length >= this.init.maxConnections) return false
     let peer: PeerId
-    try { peer = peerIdFromString(id) } catch { return }
-    if (this.c.node.getConnections(peer).length > 0) return
+    try { peer = peerIdFromString(id) } catch { return false }
+    if (this.c.node.getConnections(peer).length > 0 || this.dialing.has(id)) return false
     const mas: Multiaddr[] = []
     for (const a of addrs.slice(0, 16)) {
       try { mas.push(multiaddr(a)) } catch {}
     }
-    if (mas.length === 0) return
+    if (mas.length === 0) return false
     void this.dial(id, async () => {
       await this.c.node.peerStore.merge(peer, { multiaddrs: mas })
       await this.c.node.dial(peer, { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) })
     })
+    return true
+  }
+
+  /** Redials known members we have no connection to, each on its own backoff. */
+  private redialKnown (now: number): void {
+    const known = this.c.known?.() ?? []
+    const min = this.init.minBackoffMs ?? 1000
+    const seen = new Set<string>()
+    for (const { id, addrs } of known) {
+      seen.add(id)
+      let connected = false
+      try { connected = this.c.node.getConnections(peerIdFromString(id)).length > 0 } catch { continue }
+      const r = this.redials.get(id)
+      if (connected) { this.redials.delete(id); continue }
+      if (r != null && now < r.at) continue
+      if (!this.dialPeer(id, addrs)) continue
+      const backoffMs = r == null ? min : Math.min(r.backoffMs * 2, this.init.maxBackoffMs ?? 30_000)
+      this.redials.set(id, { at: now + backoffMs, backoffMs })
+    }
+    for (const id of this.redials.keys()) if (!seen.has(id)) this.redials.delete(id)
   }
 
   /** Our connected peers with the listen addresses identify told us (not ephemeral remote ports). */
@@ -139,6 +173,7 @@ export class Discovery {
       this.nextBootstrapAt = now + this.backoffMs
       this.backoffMs = Math.min(this.backoffMs * 2, this.init.maxBackoffMs ?? 30_000)
     }
+    try { this.redialKnown(now) } catch (err) { this.c.onError('redial', err) }
     this.timer = setTimeout(() => { this.tick() }, 500)
     this.timer.unref()
   }
