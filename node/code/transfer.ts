@@ -4,8 +4,9 @@
  * buffer at most 4 MiB, so chunk). A node serves at most `maxUploads` at once and answers `busy`
  * beyond that, so the holder does not serve every node: fetchers retry from peers that have it.
  */
-import { createReadStream, createWriteStream } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { SlmLibp2p } from '../net/host.js'
@@ -72,7 +73,11 @@ export class BundleTransfer {
   }
 }
 
-/** Fetches `sha`'s bundle from `peer` into `out`; throws CodeError `ERR_BUSY` / `ERR_MISSING`. */
+/**
+ * Fetches `sha`'s bundle from `peer` into `out` (its directory created if needed); throws CodeError
+ * `ERR_BUSY` / `ERR_MISSING` / `ERR_BAD_BUNDLE`. Only the transfer is checked here: the caller
+ * verifies the content (importBundle) before trusting the file.
+ */
 export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, out: string): Promise<number> {
   const signal = AbortSignal.timeout(600_000)
   const stream = await node.dialProtocol(peer, CODE_PROTOCOL, { signal })
@@ -84,17 +89,20 @@ export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, o
     if (!head.ok) throw new CodeError(head.code === 'busy' ? 'ERR_BUSY' : 'ERR_MISSING', `peer cannot serve ${sha.slice(0, 12)}: ${String(head.code)}`)
     const size = Number(head.size)
     if (!Number.isInteger(size) || size <= 0 || size > MAX_BUNDLE) throw new CodeError('ERR_BAD_BUNDLE', `peer announced a bundle of ${String(head.size)} bytes`)
-    const file = createWriteStream(tmp)
+    // A file handle, not a write stream: a failed open or write (no directory, disk full) is a
+    // rejection here, never an unhandled 'error' event that takes the daemon down.
+    await mkdir(dirname(out), { recursive: true })
+    const file = await open(tmp, 'w')
     let got = 0
     try {
       while (got < size) {
         const chunk = await lp.read({ signal })
         got += chunk.byteLength
         if (got > size) throw new CodeError('ERR_BAD_BUNDLE', 'peer sent more bytes than announced')
-        if (!file.write(chunk.subarray())) await new Promise<void>((resolve) => file.once('drain', () => { resolve() }))
+        await file.write(chunk.subarray())
       }
     } finally {
-      await new Promise<void>((resolve) => { file.end(() => { resolve() }) })
+      await file.close()
     }
     await stream.close({ signal }).catch(() => {})
     await rename(tmp, out)
