@@ -171,6 +171,8 @@ export interface CodeNodeStatus {
   attempted: string | null
   /** in_sync | pending | fetching | failed | rolled_back | paused | halted | offline */
   reason: string
+  /** The node's own account of a failed or rolled-back attempt (its code report's reason). */
+  message?: string
 }
 
 export interface CodeStatusView {

@@ -4,6 +4,7 @@
  * turn comes. I/O around the pure election and rollout decisions.
  */
 import { existsSync } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { CodeStatusView, CodeCommitView } from '../../protocol/control.js'
@@ -30,6 +31,8 @@ export class CodeManager {
   private stopped = true
   private deploying = false
   private settledAt = 0
+  private announcedTerm: number | null = null
+  private readonly making = new Map<string, Promise<string>>()
   private transfer?: BundleTransfer
   bytesServed = 0
   bytesFetched = 0
@@ -46,7 +49,10 @@ export class CodeManager {
   async start (events: NodeEvent[]): Promise<void> {
     for (const e of events) this.index.add(e)
     this.stopped = false
-    this.settledAt = Date.now() + 2 * this.d.config.heartbeatIntervalMs
+    // A valid lease is renewed in its holder's heartbeats at least once per lease time: only after
+    // a full lease time (and a beat) can silence mean "nobody holds it". Settling sooner let a
+    // restarted old holder, not yet connected, claim a higher term over the new holder.
+    this.settledAt = Date.now() + this.leaseMs + this.d.config.heartbeatIntervalMs
     this.transfer = new BundleTransfer({
       node: this.d.node,
       bundleFor: async (sha) => await this.bundleFor(sha),
@@ -123,7 +129,13 @@ export class CodeManager {
       this.d.log.info({ action: action.kind, term: action.kind === 'claim' ? action.lease.term : had }, 'code-source lease')
       this.d.beatSoon()
     }
-    if (this.ownLease != null && this.holder() === this.d.id) await this.announceHead().catch((err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
+    // HEAD is announced once per term taken (this catches commits made while the daemon was
+    // down); after that the hook's `slm code notify` announces, so the holder does not run git
+    // every tick.
+    if (this.ownLease != null && this.holder() === this.d.id && this.announcedTerm !== this.ownLease.term) {
+      const term = this.ownLease.term
+      await this.announceHead().then(() => { this.announcedTerm = term }, (err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
+    }
     await this.rollout()
   }
 
@@ -186,7 +198,11 @@ export class CodeManager {
         const desired = this.desired(role)
         const members = this.rolloutMembers(role)
         const halted = desired != null && isHalted(desired, members)
-        const nodes = members.map(m => ({ node: m.id, nodeName: names.get(m.id) ?? m.id, role, desired: desired?.sha ?? null, running: m.running, attempted: m.report?.sha ?? null, reason: memberReason(desired, m, halted) }))
+        const nodes = members.map(m => {
+          const reason = memberReason(desired, m, halted)
+          const failure = (reason === 'failed' || reason === 'rolled_back') && m.report?.reason != null ? { message: m.report.reason } : {}
+          return { node: m.id, nodeName: names.get(m.id) ?? m.id, role, desired: desired?.sha ?? null, running: m.running, attempted: m.report?.sha ?? null, reason, ...failure }
+        })
         return { role, desired, total: nodes.length, done: nodes.filter(n => n.reason === 'in_sync').length, failed: nodes.filter(n => n.reason === 'failed' || n.reason === 'rolled_back').length, halted, nodes }
       })
     }
@@ -219,10 +235,12 @@ export class CodeManager {
   private async deploy (role: RoleDefinition, sha: string): Promise<void> {
     await this.d.self.record('code_report', { role: role.name, sha, status: 'fetching' })
     const restartCmd = this.d.config.remediation.restartCommand
+    let superseded = false
+    const wanted = (): boolean => { superseded = this.desired(role.name)?.sha !== sha; return !superseded }
     const out = await deployRole(role, sha, {
       stateDir: this.d.config.dir,
       cacheRepo: this.cache,
-      obtain: async (s) => { await this.obtain(s) },
+      obtain: async (s) => { await this.obtain(s, wanted) },
       run: async (command, cwd) => await runShell(command, { cwd, timeoutMs: 600_000 }),
       restart: async (r) => {
         let output = ''
@@ -234,10 +252,23 @@ export class CodeManager {
         return { ok: true, output }
       },
       check: async (r) => {
-        const res = (await runRoleChecks([r]))[r.name] ?? { ok: true }
+        // Same cwd as the collector's periodic checks: the state dir, so a relative path in a
+        // check means the same thing in both places (and not wherever the daemon was started).
+        const res = (await runRoleChecks([r], { cwd: this.d.config.dir }))[r.name] ?? { ok: true }
         return { ok: res.ok, detail: res.detail ?? '' }
       }
     })
+    // The heartbeat's versions come from the health collector's reading of `current`, cached for
+    // seconds: read it again now, before the report, or heartbeats would go on announcing the
+    // release we just left and `code status` would show this node behind its own report.
+    await this.d.health.refresh().catch(() => {})
+    await this.d.health.refresh({ force: true }).catch(() => {})
+    if (superseded) {
+      // Not a failure of `sha` (a failed report would keep this node from ever retrying it): the
+      // next tick deploys the commit that replaced it.
+      this.d.log.info({ role: role.name, sha }, 'desired commit changed while fetching; dropped')
+      return
+    }
     await this.d.self.record('code_report', {
       role: role.name,
       sha,
@@ -248,30 +279,42 @@ export class CodeManager {
     this.d.beatSoon()
   }
 
-  /** Gets `sha` into the cache: from our own repo, else a bundle from peers that have it. */
-  private async obtain (sha: string): Promise<void> {
+  /**
+   * Gets `sha` into the cache: from our own repo, else a bundle from peers that have it. A fetched
+   * bundle is kept (and served to others) only once it verified as `sha`; a peer's wrong bundle is
+   * deleted and the next peer tried. Gives up when `wanted()` turns false (the role's desired
+   * commit moved on), so a commit nobody can serve does not hold this node for the whole deadline.
+   */
+  private async obtain (sha: string, wanted: () => boolean = () => true): Promise<void> {
     await ensureCacheRepo(this.cache)
     if (await hasCommit(this.cache, sha)) return
     const repo = this.d.config.codeSource.repo
     if (repo != null && await hasCommit(repo, sha)) {
-      await createBundle(repo, sha, this.bundlePath(sha))
-      await importBundle(this.cache, this.bundlePath(sha), sha)
+      await importBundle(this.cache, await this.makeBundle(repo, sha), sha)
       return
     }
+    const staged = `${this.bundlePath(sha)}.fetched`
     const deadline = Date.now() + 10 * 60_000
     for (let round = 0; Date.now() < deadline && !this.stopped; round++) {
+      if (!wanted()) throw new CodeError('ERR_SUPERSEDED', `${sha.slice(0, 12)} is no longer the desired commit`)
       const holder = this.holder()
       const have = this.index.holdersOf(sha).filter(id => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive')
       // Peers that already have it first, in random order, the holder last: spreads the upload.
       const order = [...have.sort(() => Math.random() - 0.5), ...(holder != null && holder !== this.d.id && !have.includes(holder) ? [holder] : [])]
       for (const id of order) {
         try {
-          this.bytesFetched += await fetchBundle(this.d.node, peerIdFromString(id), sha, this.bundlePath(sha))
-          await importBundle(this.cache, this.bundlePath(sha), sha)
+          this.bytesFetched += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged)
+          await importBundle(this.cache, staged, sha)
+          await rename(staged, this.bundlePath(sha))
           return
         } catch (err: any) {
-          if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') this.d.metrics.reject('code_bad_bundle')
-          this.d.log.debug({ peer: id, err: String(err?.message ?? err) }, 'bundle fetch failed')
+          await rm(staged, { force: true }).catch(() => {})
+          if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') {
+            this.d.metrics.reject('code_bad_bundle')
+            this.d.log.warn({ peer: id, sha, err: String(err?.message ?? err) }, 'rejected a bundle')
+          } else {
+            this.d.log.debug({ peer: id, err: String(err?.message ?? err) }, 'bundle fetch failed')
+          }
         }
       }
       await new Promise(resolve => setTimeout(resolve, Math.min(500 * (round + 1), 3000)))
@@ -283,8 +326,19 @@ export class CodeManager {
     const path = this.bundlePath(sha)
     if (existsSync(path)) return path
     const repo = this.d.config.codeSource.repo
-    if (repo != null && await hasCommit(repo, sha)) { await createBundle(repo, sha, path); return path }
-    if (await hasCommit(this.cache, sha)) { await createBundle(this.cache, sha, path); return path }
+    if (repo != null && await hasCommit(repo, sha)) return await this.makeBundle(repo, sha)
+    if (await hasCommit(this.cache, sha)) return await this.makeBundle(this.cache, sha)
     return null
+  }
+
+  /** One `git bundle create` per sha at a time, shared by our own deploy and the peers we serve. */
+  private async makeBundle (repo: string, sha: string): Promise<string> {
+    let p = this.making.get(sha)
+    if (p == null) {
+      const path = this.bundlePath(sha)
+      p = createBundle(repo, sha, path).then(() => path).finally(() => { this.making.delete(sha) })
+      this.making.set(sha, p)
+    }
+    return await p
   }
 }
