@@ -109,6 +109,17 @@ export interface StatusView {
   startedAt: number
   codeSource: Lease | null
   storeBytes?: number
+  /** Rejected inputs since start, by reason. */
+  rejections?: Record<string, number>
+  /** Git bundles this node served to peers and fetched from them since start. */
+  codeTransfer?: CodeTransferStats
+}
+
+export interface CodeTransferStats {
+  servedBytes: number
+  served: number
+  fetchedBytes: number
+  fetched: number
 }
 
 export interface HistoryItem {

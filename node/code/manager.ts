@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { CodeStatusView, CodeCommitView } from '../../protocol/control.js'
+import type { CodeStatusView, CodeCommitView, CodeTransferStats } from '../../protocol/control.js'
 import { hlcMs } from '../../protocol/hlc.js'
 import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protocol/types.js'
 import { affectedRoles, resolveTargetPath } from '../roles/index.js'
@@ -19,9 +19,19 @@ import { currentHolder, decide, type Candidate } from './election.js'
 import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle } from './git.js'
 import { CodeIndex } from './index-of.js'
 import { decideDeploy, isHalted, memberReason, type RolloutMember } from './rollout.js'
-import { BundleTransfer, fetchBundle } from './transfer.js'
+import { BundleTransfer, fetchBundle, TransferRefused, type Admission } from './transfer.js'
 import { deployRole } from './deploy.js'
+import { admitFetch } from './seeding.js'
 import { runningSha } from './release.js'
+
+function shuffle<T> (list: T[]): T[] {
+  const out = [...list]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
 
 export class CodeManager {
   private readonly d: Daemon
@@ -33,9 +43,10 @@ export class CodeManager {
   private settledAt = 0
   private announcedTerm: number | null = null
   private readonly making = new Map<string, Promise<string>>()
+  /** Per sha, the peers we served its whole bundle to, and when. */
+  private readonly seeded = new Map<string, Map<string, number>>()
   private transfer?: BundleTransfer
-  bytesServed = 0
-  bytesFetched = 0
+  private readonly stats: CodeTransferStats = { servedBytes: 0, served: 0, fetchedBytes: 0, fetched: 0 }
 
   constructor (d: Daemon) {
     this.d = d
@@ -56,7 +67,14 @@ export class CodeManager {
     this.transfer = new BundleTransfer({
       node: this.d.node,
       bundleFor: async (sha) => await this.bundleFor(sha),
-      onServed: (bytes) => { this.bytesServed += bytes },
+      admit: (sha, peer) => this.admit(sha, peer),
+      onServed: (bytes, sha, peer) => {
+        this.stats.servedBytes += bytes
+        this.stats.served++
+        const seeded = this.seeded.get(sha) ?? new Map<string, number>()
+        seeded.set(peer, Date.now())
+        this.seeded.set(sha, seeded)
+      },
       onError: (where, err) => { this.d.log.debug({ where, err: String(err) }, 'code transfer') }
     })
     await this.transfer.start()
@@ -85,6 +103,8 @@ export class CodeManager {
   }
 
   lease (): Lease | null { return this.ownLease }
+
+  transferStats (): CodeTransferStats { return { ...this.stats } }
 
   private members (): Candidate[] {
     return this.d.store.listNodes().map((n) => ({
@@ -294,22 +314,36 @@ export class CodeManager {
       return
     }
     const staged = `${this.bundlePath(sha)}.fetched`
+    const alive = (id: string): boolean => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive'
+    /** Peers others sent us to: they were seeded with the bundle and may serve it by now. */
+    const hinted = new Set<string>()
     const deadline = Date.now() + 10 * 60_000
     for (let round = 0; Date.now() < deadline && !this.stopped; round++) {
       if (!wanted()) throw new CodeError('ERR_SUPERSEDED', `${sha.slice(0, 12)} is no longer the desired commit`)
+      // Peers that have it first, then peers we were sent to, in random order; the holder last.
+      const have = shuffle(this.index.holdersOf(sha).filter(alive))
+      const queue = [...have, ...shuffle([...hinted].filter(id => alive(id) && !have.includes(id)))]
       const holder = this.holder()
-      const have = this.index.holdersOf(sha).filter(id => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive')
-      // Peers that already have it first, in random order, the holder last: spreads the upload.
-      const order = [...have.sort(() => Math.random() - 0.5), ...(holder != null && holder !== this.d.id && !have.includes(holder) ? [holder] : [])]
-      for (const id of order) {
+      if (holder != null && holder !== this.d.id && !queue.includes(holder)) queue.push(holder)
+      const tried = new Set<string>()
+      while (queue.length > 0) {
+        const id = queue.shift()!
+        if (tried.has(id)) continue
+        tried.add(id)
         try {
-          this.bytesFetched += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged)
+          this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged)
+          this.stats.fetched++
           await importBundle(this.cache, staged, sha)
           await rename(staged, this.bundlePath(sha))
           return
         } catch (err: any) {
           await rm(staged, { force: true }).catch(() => {})
-          if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') {
+          if (err instanceof TransferRefused) {
+            // Ask the peers it sent us to next, before anyone else left in this round.
+            const next = err.peers.filter(p => alive(p) && !tried.has(p))
+            for (const p of next) hinted.add(p)
+            queue.unshift(...shuffle(next))
+          } else if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') {
             this.d.metrics.reject('code_bad_bundle')
             this.d.log.warn({ peer: id, sha, err: String(err?.message ?? err) }, 'rejected a bundle')
           } else {
@@ -317,9 +351,19 @@ export class CodeManager {
           }
         }
       }
-      await new Promise(resolve => setTimeout(resolve, Math.min(500 * (round + 1), 3000)))
+      await new Promise(resolve => setTimeout(resolve, Math.min(250 * (round + 1), 2000)))
     }
     throw new CodeError('ERR_FETCH', `could not fetch ${sha.slice(0, 12)} from any peer`)
+  }
+
+  private admit (sha: string, peer: string): Admission {
+    return admitFetch({
+      peer,
+      seeded: this.seeded.get(sha) ?? new Map(),
+      have: this.index.holdersOf(sha),
+      alive: (id) => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive',
+      now: Date.now()
+    })
   }
 
   private async bundleFor (sha: string): Promise<string | null> {

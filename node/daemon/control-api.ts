@@ -39,7 +39,8 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         hlc: d.clock.now(),
         startedAt: d.startedAt,
         codeSource: d.code.currentLease(),
-        rejections: d.metrics.rejectionCounts
+        rejections: d.metrics.rejectionCounts,
+        codeTransfer: d.code.transferStats()
       } as StatusView
     },
     nodes: (p) => nodeViews(d, { state: p.state as string | undefined, role: p.role as string | undefined }),
