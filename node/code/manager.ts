@@ -21,7 +21,7 @@ import { CodeIndex } from './index-of.js'
 import { decideDeploy, isHalted, memberReason, type RolloutMember } from './rollout.js'
 import { BundleTransfer, fetchBundle, TransferRefused, type Admission } from './transfer.js'
 import { deployRole } from './deploy.js'
-import { admitFetch } from './seeding.js'
+import { admitFetch, type Seeded } from './seeding.js'
 import { runningSha } from './release.js'
 
 function shuffle<T> (list: T[]): T[] {
@@ -44,7 +44,7 @@ export class CodeManager {
   private announcedTerm: number | null = null
   private readonly making = new Map<string, Promise<string>>()
   /** Per sha, the peers we served its whole bundle to, and when. */
-  private readonly seeded = new Map<string, Map<string, number>>()
+  private readonly seeded = new Map<string, Map<string, Seeded>>()
   private transfer?: BundleTransfer
   private readonly stats: CodeTransferStats = { servedBytes: 0, served: 0, fetchedBytes: 0, fetched: 0 }
 
@@ -68,12 +68,14 @@ export class CodeManager {
       node: this.d.node,
       bundleFor: async (sha) => await this.bundleFor(sha),
       admit: (sha, peer) => this.admit(sha, peer),
-      onServed: (bytes, sha, peer) => {
+      onServed: (bytes, sha, peer, ms) => {
         this.stats.servedBytes += bytes
         this.stats.served++
-        const seeded = this.seeded.get(sha) ?? new Map<string, number>()
-        seeded.set(peer, Date.now())
+        const seeded = this.seeded.get(sha) ?? new Map<string, Seeded>()
+        seeded.set(peer, { at: Date.now(), ms })
         this.seeded.set(sha, seeded)
+        // Only recent commits are being fetched: keep the newest few.
+        for (const old of this.seeded.keys()) if (this.seeded.size > 16) this.seeded.delete(old)
       },
       onError: (where, err) => { this.d.log.debug({ where, err: String(err) }, 'code transfer') }
     })
@@ -357,6 +359,8 @@ export class CodeManager {
   }
 
   private admit (sha: string, peer: string): Admission {
+    // A peer we seeded that asks again has no good copy (it died, or its import failed).
+    this.seeded.get(sha)?.delete(peer)
     return admitFetch({
       peer,
       seeded: this.seeded.get(sha) ?? new Map(),

@@ -36,8 +36,8 @@ export interface TransferComponents {
   bundleFor: (sha: string) => Promise<string | null>
   /** Asked before serving; serves everyone (within `maxUploads`) when absent. */
   admit?: (sha: string, peer: string) => Admission
-  /** A whole bundle went to `peer`. */
-  onServed: (bytes: number, sha: string, peer: string) => void
+  /** A whole bundle went to `peer` (acknowledged), taking `ms`. */
+  onServed: (bytes: number, sha: string, peer: string, ms: number) => void
   onError: (where: string, err: unknown) => void
   /** @default 2 */
   maxUploads?: number
@@ -77,6 +77,7 @@ export class BundleTransfer {
       const file = await this.c.bundleFor(sha)
       if (file == null) { await answer({ ok: false, code: 'missing' }); await stream.close(); return }
       const { size } = await stat(file)
+      const started = Date.now()
       await answer({ ok: true, size })
       let sent = 0
       let acked = 0
@@ -91,7 +92,7 @@ export class BundleTransfer {
         sent += (chunk as Buffer).byteLength
       }
       while (acked < sent) await readAck()
-      this.c.onServed(sent, sha, peer)
+      this.c.onServed(sent, sha, peer, Date.now() - started)
       await stream.close({ signal })
     } finally {
       this.uploads--
