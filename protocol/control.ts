@@ -125,6 +125,17 @@ export interface StatusView {
     syncPulled: { responses: number, bytes: number }
     syncServed: { requests: number, bytesIn: number, bytesOut: number }
   }
+  /** Rejected inputs since start, by reason. */
+  rejections?: Record<string, number>
+  /** Git bundles this node served to peers and fetched from them since start. */
+  codeTransfer?: CodeTransferStats
+}
+
+export interface CodeTransferStats {
+  servedBytes: number
+  served: number
+  fetchedBytes: number
+  fetched: number
 }
 
 export interface HistoryItem {
@@ -187,6 +198,8 @@ export interface CodeNodeStatus {
   attempted: string | null
   /** in_sync | pending | fetching | failed | rolled_back | paused | halted | offline */
   reason: string
+  /** The node's own account of a failed or rolled-back attempt (its code report's reason). */
+  message?: string
 }
 
 export interface CodeStatusView {

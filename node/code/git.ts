@@ -49,16 +49,33 @@ export async function commitInfo (repo: string, rev = 'HEAD'): Promise<CommitInf
   }
 }
 
-/** Writes a bundle holding `sha` and its history to `out` (atomically). */
+let bundleSeq = 0
+
+/**
+ * Writes a bundle holding `sha` and its history to `out` (atomically). Safe to run concurrently
+ * for one sha and one path (the holder deploys and serves peers at once): each call writes its own
+ * temp file, and a ref another call already set to `sha` is fine.
+ */
 export async function createBundle (repo: string, sha: string, out: string): Promise<void> {
   if (!SHA.test(sha)) throw new CodeError('ERR_BAD_SHA', `'${sha}' is not a full 40-hex commit sha`)
   const g = git(repo)
   const ref = `refs/slm/${sha}`
-  await g.raw(['update-ref', ref, sha])
+  try {
+    await g.raw(['update-ref', ref, sha])
+  } catch (err) {
+    // Lost a race for the ref lock: fine if the winner wrote the same value.
+    const now = await g.raw(['rev-parse', '-q', '--verify', ref]).catch(() => '')
+    if (now.trim() !== sha) throw err
+  }
   await mkdir(dirname(out), { recursive: true })
-  const tmp = `${out}.tmp-${process.pid}`
-  await g.raw(['bundle', 'create', tmp, ref])
-  await rename(tmp, out)
+  const tmp = `${out}.tmp-${process.pid}-${++bundleSeq}`
+  try {
+    await g.raw(['bundle', 'create', tmp, ref])
+    await rename(tmp, out)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
 }
 
 /** A bare cache repo that holds every commit this node fetched. */

@@ -4,9 +4,10 @@
  * turn comes. I/O around the pure election and rollout decisions.
  */
 import { existsSync } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { CodeStatusView, CodeCommitView } from '../../protocol/control.js'
+import type { CodeStatusView, CodeCommitView, CodeTransferStats } from '../../protocol/control.js'
 import { hlcMs } from '../../protocol/hlc.js'
 import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protocol/types.js'
 import { affectedRoles, resolveTargetPath } from '../roles/index.js'
@@ -18,9 +19,19 @@ import { currentHolder, decide, type Candidate } from './election.js'
 import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle } from './git.js'
 import { CodeIndex } from './index-of.js'
 import { decideDeploy, isHalted, memberReason, type RolloutMember } from './rollout.js'
-import { BundleTransfer, fetchBundle } from './transfer.js'
+import { BundleTransfer, fetchBundle, TransferRefused, type Admission } from './transfer.js'
 import { deployRole } from './deploy.js'
+import { admitFetch, type Seeded } from './seeding.js'
 import { runningSha } from './release.js'
+
+function shuffle<T> (list: T[]): T[] {
+  const out = [...list]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
 
 export class CodeManager {
   private readonly d: Daemon
@@ -30,9 +41,12 @@ export class CodeManager {
   private stopped = true
   private deploying = false
   private settledAt = 0
+  private announcedTerm: number | null = null
+  private readonly making = new Map<string, Promise<string>>()
+  /** Per sha, the peers we served its whole bundle to, and when. */
+  private readonly seeded = new Map<string, Map<string, Seeded>>()
   private transfer?: BundleTransfer
-  bytesServed = 0
-  bytesFetched = 0
+  private readonly stats: CodeTransferStats = { servedBytes: 0, served: 0, fetchedBytes: 0, fetched: 0 }
 
   constructor (d: Daemon) {
     this.d = d
@@ -46,11 +60,23 @@ export class CodeManager {
   async start (events: NodeEvent[]): Promise<void> {
     for (const e of events) this.index.add(e)
     this.stopped = false
-    this.settledAt = Date.now() + 2 * this.d.config.heartbeatIntervalMs
+    // A valid lease is renewed in its holder's heartbeats at least once per lease time: only after
+    // a full lease time (and a beat) can silence mean "nobody holds it". Settling sooner let a
+    // restarted old holder, not yet connected, claim a higher term over the new holder.
+    this.settledAt = Date.now() + this.leaseMs + this.d.config.heartbeatIntervalMs
     this.transfer = new BundleTransfer({
       node: this.d.node,
       bundleFor: async (sha) => await this.bundleFor(sha),
-      onServed: (bytes) => { this.bytesServed += bytes },
+      admit: (sha, peer) => this.admit(sha, peer),
+      onServed: (bytes, sha, peer, ms) => {
+        this.stats.servedBytes += bytes
+        this.stats.served++
+        const seeded = this.seeded.get(sha) ?? new Map<string, Seeded>()
+        seeded.set(peer, { at: Date.now(), ms })
+        this.seeded.set(sha, seeded)
+        // Only recent commits are being fetched: keep the newest few.
+        for (const old of this.seeded.keys()) if (this.seeded.size > 16) this.seeded.delete(old)
+      },
       onError: (where, err) => { this.d.log.debug({ where, err: String(err) }, 'code transfer') }
     })
     await this.transfer.start()
@@ -79,6 +105,8 @@ export class CodeManager {
   }
 
   lease (): Lease | null { return this.ownLease }
+
+  transferStats (): CodeTransferStats { return { ...this.stats } }
 
   private members (): Candidate[] {
     return this.d.store.listNodes().map((n) => ({
@@ -123,7 +151,13 @@ export class CodeManager {
       this.d.log.info({ action: action.kind, term: action.kind === 'claim' ? action.lease.term : had }, 'code-source lease')
       this.d.beatSoon()
     }
-    if (this.ownLease != null && this.holder() === this.d.id) await this.announceHead().catch((err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
+    // HEAD is announced once per term taken (this catches commits made while the daemon was
+    // down); after that the hook's `slm code notify` announces, so the holder does not run git
+    // every tick.
+    if (this.ownLease != null && this.holder() === this.d.id && this.announcedTerm !== this.ownLease.term) {
+      const term = this.ownLease.term
+      await this.announceHead().then(() => { this.announcedTerm = term }, (err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
+    }
     await this.rollout()
   }
 
@@ -186,7 +220,11 @@ export class CodeManager {
         const desired = this.desired(role)
         const members = this.rolloutMembers(role)
         const halted = desired != null && isHalted(desired, members)
-        const nodes = members.map(m => ({ node: m.id, nodeName: names.get(m.id) ?? m.id, role, desired: desired?.sha ?? null, running: m.running, attempted: m.report?.sha ?? null, reason: memberReason(desired, m, halted) }))
+        const nodes = members.map(m => {
+          const reason = memberReason(desired, m, halted)
+          const failure = (reason === 'failed' || reason === 'rolled_back') && m.report?.reason != null ? { message: m.report.reason } : {}
+          return { node: m.id, nodeName: names.get(m.id) ?? m.id, role, desired: desired?.sha ?? null, running: m.running, attempted: m.report?.sha ?? null, reason, ...failure }
+        })
         return { role, desired, total: nodes.length, done: nodes.filter(n => n.reason === 'in_sync').length, failed: nodes.filter(n => n.reason === 'failed' || n.reason === 'rolled_back').length, halted, nodes }
       })
     }
@@ -219,10 +257,12 @@ export class CodeManager {
   private async deploy (role: RoleDefinition, sha: string): Promise<void> {
     await this.d.self.record('code_report', { role: role.name, sha, status: 'fetching' })
     const restartCmd = this.d.config.remediation.restartCommand
+    let superseded = false
+    const wanted = (): boolean => { superseded = this.desired(role.name)?.sha !== sha; return !superseded }
     const out = await deployRole(role, sha, {
       stateDir: this.d.config.dir,
       cacheRepo: this.cache,
-      obtain: async (s) => { await this.obtain(s) },
+      obtain: async (s) => { await this.obtain(s, wanted) },
       run: async (command, cwd) => await runShell(command, { cwd, timeoutMs: 600_000 }),
       restart: async (r) => {
         let output = ''
@@ -234,10 +274,23 @@ export class CodeManager {
         return { ok: true, output }
       },
       check: async (r) => {
-        const res = (await runRoleChecks([r]))[r.name] ?? { ok: true }
+        // Same cwd as the collector's periodic checks: the state dir, so a relative path in a
+        // check means the same thing in both places (and not wherever the daemon was started).
+        const res = (await runRoleChecks([r], { cwd: this.d.config.dir }))[r.name] ?? { ok: true }
         return { ok: res.ok, detail: res.detail ?? '' }
       }
     })
+    // The heartbeat's versions come from the health collector's reading of `current`, cached for
+    // seconds: read it again now, before the report, or heartbeats would go on announcing the
+    // release we just left and `code status` would show this node behind its own report.
+    await this.d.health.refresh().catch(() => {})
+    await this.d.health.refresh({ force: true }).catch(() => {})
+    if (superseded) {
+      // Not a failure of `sha` (a failed report would keep this node from ever retrying it): the
+      // next tick deploys the commit that replaced it.
+      this.d.log.info({ role: role.name, sha }, 'desired commit changed while fetching; dropped')
+      return
+    }
     await this.d.self.record('code_report', {
       role: role.name,
       sha,
@@ -248,43 +301,92 @@ export class CodeManager {
     this.d.beatSoon()
   }
 
-  /** Gets `sha` into the cache: from our own repo, else a bundle from peers that have it. */
-  private async obtain (sha: string): Promise<void> {
+  /**
+   * Gets `sha` into the cache: from our own repo, else a bundle from peers that have it. A fetched
+   * bundle is kept (and served to others) only once it verified as `sha`; a peer's wrong bundle is
+   * deleted and the next peer tried. Gives up when `wanted()` turns false (the role's desired
+   * commit moved on), so a commit nobody can serve does not hold this node for the whole deadline.
+   */
+  private async obtain (sha: string, wanted: () => boolean = () => true): Promise<void> {
     await ensureCacheRepo(this.cache)
     if (await hasCommit(this.cache, sha)) return
     const repo = this.d.config.codeSource.repo
     if (repo != null && await hasCommit(repo, sha)) {
-      await createBundle(repo, sha, this.bundlePath(sha))
-      await importBundle(this.cache, this.bundlePath(sha), sha)
+      await importBundle(this.cache, await this.makeBundle(repo, sha), sha)
       return
     }
+    const staged = `${this.bundlePath(sha)}.fetched`
+    const alive = (id: string): boolean => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive'
+    /** Peers others sent us to: they were seeded with the bundle and may serve it by now. */
+    const hinted = new Set<string>()
     const deadline = Date.now() + 10 * 60_000
     for (let round = 0; Date.now() < deadline && !this.stopped; round++) {
+      if (!wanted()) throw new CodeError('ERR_SUPERSEDED', `${sha.slice(0, 12)} is no longer the desired commit`)
+      // Peers that have it first, then peers we were sent to, in random order; the holder last.
+      const have = shuffle(this.index.holdersOf(sha).filter(alive))
+      const queue = [...have, ...shuffle([...hinted].filter(id => alive(id) && !have.includes(id)))]
       const holder = this.holder()
-      const have = this.index.holdersOf(sha).filter(id => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive')
-      // Peers that already have it first, in random order, the holder last: spreads the upload.
-      const order = [...have.sort(() => Math.random() - 0.5), ...(holder != null && holder !== this.d.id && !have.includes(holder) ? [holder] : [])]
-      for (const id of order) {
+      if (holder != null && holder !== this.d.id && !queue.includes(holder)) queue.push(holder)
+      const tried = new Set<string>()
+      while (queue.length > 0) {
+        const id = queue.shift()!
+        if (tried.has(id)) continue
+        tried.add(id)
         try {
-          this.bytesFetched += await fetchBundle(this.d.node, peerIdFromString(id), sha, this.bundlePath(sha))
-          await importBundle(this.cache, this.bundlePath(sha), sha)
+          this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged)
+          this.stats.fetched++
+          await importBundle(this.cache, staged, sha)
+          await rename(staged, this.bundlePath(sha))
           return
         } catch (err: any) {
-          if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') this.d.metrics.reject('code_bad_bundle')
-          this.d.log.debug({ peer: id, err: String(err?.message ?? err) }, 'bundle fetch failed')
+          await rm(staged, { force: true }).catch(() => {})
+          if (err instanceof TransferRefused) {
+            // Ask the peers it sent us to next, before anyone else left in this round.
+            const next = err.peers.filter(p => alive(p) && !tried.has(p))
+            for (const p of next) hinted.add(p)
+            queue.unshift(...shuffle(next))
+          } else if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') {
+            this.d.metrics.reject('code_bad_bundle')
+            this.d.log.warn({ peer: id, sha, err: String(err?.message ?? err) }, 'rejected a bundle')
+          } else {
+            this.d.log.debug({ peer: id, err: String(err?.message ?? err) }, 'bundle fetch failed')
+          }
         }
       }
-      await new Promise(resolve => setTimeout(resolve, Math.min(500 * (round + 1), 3000)))
+      await new Promise(resolve => setTimeout(resolve, Math.min(250 * (round + 1), 2000)))
     }
     throw new CodeError('ERR_FETCH', `could not fetch ${sha.slice(0, 12)} from any peer`)
+  }
+
+  private admit (sha: string, peer: string): Admission {
+    // A peer we seeded that asks again has no good copy (it died, or its import failed).
+    this.seeded.get(sha)?.delete(peer)
+    return admitFetch({
+      peer,
+      seeded: this.seeded.get(sha) ?? new Map(),
+      have: this.index.holdersOf(sha),
+      alive: (id) => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive',
+      now: Date.now()
+    })
   }
 
   private async bundleFor (sha: string): Promise<string | null> {
     const path = this.bundlePath(sha)
     if (existsSync(path)) return path
     const repo = this.d.config.codeSource.repo
-    if (repo != null && await hasCommit(repo, sha)) { await createBundle(repo, sha, path); return path }
-    if (await hasCommit(this.cache, sha)) { await createBundle(this.cache, sha, path); return path }
+    if (repo != null && await hasCommit(repo, sha)) return await this.makeBundle(repo, sha)
+    if (await hasCommit(this.cache, sha)) return await this.makeBundle(this.cache, sha)
     return null
+  }
+
+  /** One `git bundle create` per sha at a time, shared by our own deploy and the peers we serve. */
+  private async makeBundle (repo: string, sha: string): Promise<string> {
+    let p = this.making.get(sha)
+    if (p == null) {
+      const path = this.bundlePath(sha)
+      p = createBundle(repo, sha, path).then(() => path).finally(() => { this.making.delete(sha) })
+      this.making.set(sha, p)
+    }
+    return await p
   }
 }

@@ -1,26 +1,43 @@
 /**
  * Bundle transfer over /slm/code/1.0.0: request `{v, sha}`, answer a JSON header `{ok, size}` (or
- * `{ok: false, code}`) then the bundle in frames of at most 1 MiB (PITFALLS: stream helpers
- * buffer at most 4 MiB, so chunk). A node serves at most `maxUploads` at once and answers `busy`
- * beyond that, so the holder does not serve every node: fetchers retry from peers that have it.
+ * `{ok: false, code, peers?}`) then the bundle in frames of CHUNK bytes, each acknowledged by the
+ * fetcher (`{ack: bytesWritten}`) once it is on disk. The sender keeps at most WINDOW bytes
+ * unacknowledged: yamux grants window on receipt, not on read, so without this a sender faster
+ * than its reader overflows the reader's 4 MiB stream buffer and the stream is aborted (PITFALLS:
+ * stream helpers buffer at most 4 MiB). A bundle counts as served once every byte is acknowledged.
+ *
+ * A node serves at most `maxUploads` at once and answers `busy` beyond that; once it has seeded
+ * enough copies its `admit` policy answers `redirect` with the peers it seeded, so the copies
+ * spread as a tree and the holder does not serve every node.
  */
-import { createReadStream, createWriteStream } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { lpStream } from '@libp2p/utils'
-import type { PeerId, Stream } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { SlmLibp2p } from '../net/host.js'
 import { CodeError } from './git.js'
 
 export const CODE_PROTOCOL = '/slm/code/1.0.0'
-const CHUNK = 1024 * 1024
+const CHUNK = 256 * 1024
+/** Unacknowledged bytes a sender may have in flight: well under the reader's 4 MiB buffer. */
+export const WINDOW = 2 * 1024 * 1024
 const MAX_BUNDLE = 2 * 1024 * 1024 * 1024
 const SHA = /^[0-9a-f]{40}$/
+const MAX_HINTS = 16
+const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{32,64}$/
+
+/** Whether to serve `sha` to a peer now; if not, `busy` (come back later) or `redirect` (ask these). */
+export type Admission = { serve: true } | { serve: false, code: 'busy' | 'redirect', peers: string[] }
 
 export interface TransferComponents {
   node: SlmLibp2p
   /** Path of a bundle for `sha` we can serve, creating it if we hold the repo; null if we cannot. */
   bundleFor: (sha: string) => Promise<string | null>
-  onServed: (bytes: number) => void
+  /** Asked before serving; serves everyone (within `maxUploads`) when absent. */
+  admit?: (sha: string, peer: string) => Admission
+  /** A whole bundle went to `peer` (acknowledged), taking `ms`. */
+  onServed: (bytes: number, sha: string, peer: string, ms: number) => void
   onError: (where: string, err: unknown) => void
   /** @default 2 */
   maxUploads?: number
@@ -35,9 +52,9 @@ export class BundleTransfer {
   }
 
   async start (): Promise<void> {
-    await this.c.node.handle(CODE_PROTOCOL, async (stream: Stream) => {
+    await this.c.node.handle(CODE_PROTOCOL, async (stream: Stream, connection: Connection) => {
       try {
-        await this.serve(stream)
+        await this.serve(stream, connection.remotePeer.toString())
       } catch (err) {
         this.c.onError('code_serve', err)
         stream.abort(err instanceof Error ? err : new Error(String(err)))
@@ -45,26 +62,37 @@ export class BundleTransfer {
     }, { maxInboundStreams: 8 })
   }
 
-  private async serve (stream: Stream): Promise<void> {
+  private async serve (stream: Stream, peer: string): Promise<void> {
     const lp = lpStream(stream, { maxDataLength: CHUNK + 1024 })
     const signal = AbortSignal.timeout(600_000)
     const req = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as { sha?: unknown }
     const sha = typeof req?.sha === 'string' && SHA.test(req.sha) ? req.sha : null
     const answer = async (v: unknown): Promise<void> => { await lp.write(new TextEncoder().encode(JSON.stringify(v)), { signal }) }
     if (sha == null) { await answer({ ok: false, code: 'bad_request' }); await stream.close(); return }
+    const admission = this.c.admit?.(sha, peer) ?? { serve: true }
+    if (!admission.serve) { await answer({ ok: false, code: admission.code, peers: admission.peers.slice(0, MAX_HINTS) }); await stream.close(); return }
     if (this.uploads >= (this.c.maxUploads ?? 2)) { await answer({ ok: false, code: 'busy' }); await stream.close(); return }
     this.uploads++
     try {
       const file = await this.c.bundleFor(sha)
       if (file == null) { await answer({ ok: false, code: 'missing' }); await stream.close(); return }
       const { size } = await stat(file)
+      const started = Date.now()
       await answer({ ok: true, size })
       let sent = 0
+      let acked = 0
+      const readAck = async (): Promise<void> => {
+        const ack = (JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as { ack?: unknown })?.ack
+        if (typeof ack !== 'number' || !Number.isInteger(ack) || ack < acked || ack > sent) throw new CodeError('ERR_PROTOCOL', `bad acknowledgement ${String(ack)} (sent ${sent})`)
+        acked = ack
+      }
       for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) {
+        while (sent - acked >= WINDOW) await readAck()
         await lp.write(chunk as Buffer, { signal })
         sent += (chunk as Buffer).byteLength
       }
-      this.c.onServed(sent)
+      while (acked < sent) await readAck()
+      this.c.onServed(sent, sha, peer, Date.now() - started)
       await stream.close({ signal })
     } finally {
       this.uploads--
@@ -72,7 +100,24 @@ export class BundleTransfer {
   }
 }
 
-/** Fetches `sha`'s bundle from `peer` into `out`; throws CodeError `ERR_BUSY` / `ERR_MISSING`. */
+const CODES: Record<string, string> = { busy: 'ERR_BUSY', redirect: 'ERR_REDIRECT' }
+
+/** A peer that would not serve now; `peers` are the ones it suggests asking instead. */
+export class TransferRefused extends CodeError {
+  readonly peers: string[]
+  constructor (code: string, message: string, peers: string[]) {
+    super(code, message)
+    this.name = 'TransferRefused'
+    this.peers = peers
+  }
+}
+
+/**
+ * Fetches `sha`'s bundle from `peer` into `out` (its directory created if needed). Throws a
+ * TransferRefused (`ERR_BUSY`, `ERR_REDIRECT` with the peers to ask, `ERR_MISSING`) or CodeError
+ * `ERR_BAD_BUNDLE`. Only the transfer is checked here: the caller verifies the content
+ * (importBundle) before trusting the file.
+ */
 export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, out: string): Promise<number> {
   const signal = AbortSignal.timeout(600_000)
   const stream = await node.dialProtocol(peer, CODE_PROTOCOL, { signal })
@@ -80,21 +125,28 @@ export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, o
   try {
     const lp = lpStream(stream, { maxDataLength: CHUNK + 1024 })
     await lp.write(new TextEncoder().encode(JSON.stringify({ v: 1, sha })), { signal })
-    const head = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as { ok: boolean, size?: number, code?: string }
-    if (!head.ok) throw new CodeError(head.code === 'busy' ? 'ERR_BUSY' : 'ERR_MISSING', `peer cannot serve ${sha.slice(0, 12)}: ${String(head.code)}`)
+    const head = JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as { ok: boolean, size?: number, code?: string, peers?: unknown }
+    if (!head.ok) {
+      const peers = Array.isArray(head.peers) ? head.peers.filter((p): p is string => typeof p === 'string' && PEER_ID.test(p)).slice(0, MAX_HINTS) : []
+      throw new TransferRefused(CODES[String(head.code)] ?? 'ERR_MISSING', `peer cannot serve ${sha.slice(0, 12)}: ${String(head.code)}`, peers)
+    }
     const size = Number(head.size)
     if (!Number.isInteger(size) || size <= 0 || size > MAX_BUNDLE) throw new CodeError('ERR_BAD_BUNDLE', `peer announced a bundle of ${String(head.size)} bytes`)
-    const file = createWriteStream(tmp)
+    // A file handle, not a write stream: a failed open or write (no directory, disk full) is a
+    // rejection here, never an unhandled 'error' event that takes the daemon down.
+    await mkdir(dirname(out), { recursive: true })
+    const file = await open(tmp, 'w')
     let got = 0
     try {
       while (got < size) {
         const chunk = await lp.read({ signal })
         got += chunk.byteLength
         if (got > size) throw new CodeError('ERR_BAD_BUNDLE', 'peer sent more bytes than announced')
-        if (!file.write(chunk.subarray())) await new Promise<void>((resolve) => file.once('drain', () => { resolve() }))
+        await file.write(chunk.subarray())
+        await lp.write(new TextEncoder().encode(JSON.stringify({ ack: got })), { signal })
       }
     } finally {
-      await new Promise<void>((resolve) => { file.end(() => { resolve() }) })
+      await file.close()
     }
     await stream.close({ signal }).catch(() => {})
     await rename(tmp, out)

@@ -41,7 +41,8 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         codeSource: d.code.currentLease(),
         rejections: d.metrics.rejectionCounts,
         storeError: d.store.writeFailure(),
-        traffic: d.metrics.traffic
+        traffic: d.metrics.traffic,
+        codeTransfer: d.code.transferStats()
       } as StatusView
     },
     nodes: (p) => nodeViews(d, { state: p.state as string | undefined, role: p.role as string | undefined }),

@@ -177,7 +177,10 @@ export class Daemon {
     this.discovery = new Discovery({
       bootstrap: config.bootstrap.map(parseBootstrap),
       maxConnections: config.maxConnections
-    }, { node: this.node, onError: (where, err) => { this.log.debug({ where, err: String(err) }, 'discovery') } })
+    }, {
+      node: this.node,
+      onError: (where, err) => { this.log.debug({ where, err: String(err) }, 'discovery') }
+    })
 
     this.commands = new CommandProcessor({
       store: commandStoreOf(this),
@@ -230,6 +233,11 @@ export class Daemon {
     this.gossip.start()
     await this.sync.start()
     await this.discovery.start()
+    // Members the replica remembers, at their last heartbeat addresses: after a restart these are
+    // redialled too, not only the bootstrap peers.
+    for (const n of this.store.listNodes()) {
+      if (n.id !== localId && n.state !== 'retired' && (n.heartbeat?.addrs.length ?? 0) > 0) this.discovery.learn(n.id, n.heartbeat!.addrs)
+    }
     this.health.start()
     this.peers.start()
 

@@ -17,7 +17,8 @@ function statusTable (s: CodeStatusView): string {
       { header: 'node', get: n => n.nodeName },
       { header: 'running', get: n => n.running?.slice(0, 12) },
       { header: 'attempted', get: n => n.attempted?.slice(0, 12) },
-      { header: 'reason', get: n => n.reason }
+      { header: 'reason', get: n => n.reason },
+      { header: 'message', get: n => n.message?.split('\n')[0].slice(0, 80) }
     ])
   }).join('\n') || 'no desired commits set (slm code sync --role R --commit SHA)\n'
 }
@@ -109,7 +110,7 @@ async function waitRollout (dir: string, json: boolean, role: string, sha: strin
     if (r != null && r.desired?.sha === sha) {
       if (r.failed > 0 || r.halted) {
         if (json) print(JSON.stringify(r))
-        throw new ExitError(EXIT_FAILED, `rollout of ${sha.slice(0, 12)} to ${role} failed: ${r.nodes.filter(n => n.reason === 'failed' || n.reason === 'rolled_back').map(n => n.nodeName).join(', ')}`)
+        throw new ExitError(EXIT_FAILED, `rollout of ${sha.slice(0, 12)} to ${role} failed: ${r.nodes.filter(n => n.reason === 'failed' || n.reason === 'rolled_back').map(n => `${n.nodeName}${n.message != null ? ` (${n.message})` : ''}`).join(', ')}`)
       }
       if (r.nodes.every(n => n.reason === 'in_sync' || n.reason === 'offline')) {
         if (json) print(JSON.stringify(r))

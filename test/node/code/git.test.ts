@@ -52,6 +52,16 @@ describe('bundles', () => {
     await importBundle(cache, out, second)
   })
 
+  it('concurrent bundles of one sha to one path all succeed (the holder deploys and serves at once)', async () => {
+    const out = join(tempDir(), `${second}.bundle`)
+    await Promise.all([0, 1, 2, 3].map(async () => { await createBundle(repo, second, out) }))
+    expect(readdirSync(join(out, '..'))).toEqual([`${second}.bundle`])
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await importBundle(cache, out, second)
+    expect(await hasCommit(cache, second)).toBe(true)
+  })
+
   it('rejects a bundle made for another sha, and the cache is unchanged', async () => {
     const out = join(tempDir(), `${first}.bundle`)
     await createBundle(repo, first, out)

@@ -1,0 +1,199 @@
+/**
+ * /slm/code/1.0.0 between two real libp2p hosts on 127.0.0.1, with real git repos: a bundle is
+ * fetched in frames into a directory that does not exist yet (that used to crash the daemon with
+ * an unhandled write-stream error), a peer at its upload limit answers busy, a peer without the
+ * commit answers missing, and a peer that serves another commit under the requested name gets
+ * its bundle through the transfer but rejected by the verification, leaving the cache untouched.
+ */
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import type { Stream } from '@libp2p/interface'
+import { CODE_PROTOCOL, BundleTransfer, fetchBundle, TransferRefused, WINDOW, type Admission } from '../../../node/code/transfer.js'
+import { createBundle, ensureCacheRepo, hasCommit, importBundle } from '../../../node/code/git.js'
+import { newFleetKey } from '../../../node/identity/fleet-key.js'
+import { createHost, type SlmLibp2p } from '../../../node/net/index.js'
+import { commit, git, makeRepo, tempDir } from './fixture.js'
+
+let server: SlmLibp2p
+let client: SlmLibp2p
+let repo: string
+let first: string
+let second: string
+/** A commit whose bundle is ~12 MiB: three times the reader's 4 MiB stream buffer. */
+let big: string
+let served = 0
+/** What the serving side hands out for a sha; each test sets it. */
+let bundleFor: (sha: string) => Promise<string | null> = async () => null
+/** The serving side's admission policy; serves everyone unless a test says otherwise. */
+let admit: (sha: string, peer: string) => Admission = () => ({ serve: true })
+const servedTo: string[] = []
+
+beforeAll(async () => {
+  repo = makeRepo()
+  first = commit(repo, { 'app/a.txt': 'a\n' }, 'first')
+  // Over one frame (1 MiB) so the transfer is chunked: incompressible bytes.
+  const { randomBytes } = await import('node:crypto')
+  second = commit(repo, { 'app/blob.bin': randomBytes(3 * 1024 * 1024) }, 'second')
+  big = commit(repo, { 'app/big.bin': randomBytes(9 * 1024 * 1024) }, 'big')
+  const fleetKey = newFleetKey()
+  server = await createHost({ privateKey: await generateKeyPair('Ed25519'), fleetKey, listen: ['/ip4/127.0.0.1/tcp/0'] })
+  client = await createHost({ privateKey: await generateKeyPair('Ed25519'), fleetKey, listen: ['/ip4/127.0.0.1/tcp/0'] })
+  await server.start()
+  await client.start()
+  await new BundleTransfer({
+    node: server,
+    bundleFor: async (sha) => await bundleFor(sha),
+    admit: (sha, peer) => admit(sha, peer),
+    onServed: (bytes, _sha, peer) => { served += bytes; servedTo.push(peer) },
+    onError: () => {},
+    maxUploads: 2
+  }).start()
+  await client.peerStore.merge(server.peerId, { multiaddrs: server.getMultiaddrs() })
+}, 60_000)
+
+afterAll(async () => {
+  await client?.stop()
+  await server?.stop()
+})
+
+/** Asks the server for `big`'s bundle by hand (no fetchBundle), so a test can ack as it likes. */
+async function rawRequest (): Promise<{ stream: Stream, lp: LengthPrefixedStream<Stream>, head: any, bundle: string }> {
+  const bundle = join(tempDir(), 'big.bundle')
+  await createBundle(repo, big, bundle)
+  bundleFor = async () => bundle
+  const stream = await client.dialProtocol(server.peerId, CODE_PROTOCOL)
+  const lp = lpStream(stream, { maxDataLength: 2 * 1024 * 1024 })
+  await lp.write(new TextEncoder().encode(JSON.stringify({ v: 1, sha: big })))
+  const head = JSON.parse(new TextDecoder().decode((await lp.read()).subarray()))
+  return { stream, lp, head, bundle }
+}
+
+describe('bundle transfer over /slm/code/1.0.0', () => {
+  it('fetches a multi-frame bundle into a directory that does not exist yet; it imports as the sha', async () => {
+    const good = join(tempDir(), 'good.bundle')
+    await createBundle(repo, second, good)
+    bundleFor = async (sha) => sha === second ? good : null
+    const before = served
+    const out = join(tempDir(), 'not', 'yet', `${second}.bundle`)
+    const bytes = await fetchBundle(client, server.peerId, second, out)
+    expect(bytes).toBe(statSync(good).size)
+    expect(bytes).toBeGreaterThan(3 * 1024 * 1024)
+    expect(served - before).toBe(bytes)
+    expect(servedTo.at(-1)).toBe(client.peerId.toString())
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await importBundle(cache, out, second)
+    expect(await hasCommit(cache, second)).toBe(true)
+    expect(await hasCommit(cache, first)).toBe(true)
+  })
+
+  it('flow control: a reader that never acknowledges gets at most the window, then nothing more', async () => {
+    const before = served
+    const { stream, lp, head, bundle } = await rawRequest()
+    expect(head).toMatchObject({ ok: true, size: statSync(bundle).size })
+    let got = 0
+    const deadline = Date.now() + 1500
+    while (Date.now() < deadline) {
+      const chunk = await lp.read({ signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) }).catch(() => null)
+      if (chunk == null) break
+      got += chunk.byteLength
+    }
+    expect(got).toBeGreaterThan(0)
+    expect(got).toBeLessThanOrEqual(WINDOW + 256 * 1024)
+    expect(served).toBe(before) // nothing counts as served until every byte is acknowledged
+    stream.abort(new Error('test done'))
+  })
+
+  it('a slow reader that acknowledges late gets the whole bundle, never more than the window ahead', async () => {
+    const before = served
+    const { stream, lp, head: { size }, bundle } = await rawRequest()
+    let got = 0
+    let acked = 0
+    let ahead = 0
+    while (got < size) {
+      got += (await lp.read()).byteLength
+      ahead = Math.max(ahead, got - acked)
+      // Acknowledge every other chunk, late: the sender must wait for it.
+      if (got - acked >= 512 * 1024 || got === size) {
+        await new Promise(resolve => setTimeout(resolve, 20))
+        await lp.write(new TextEncoder().encode(JSON.stringify({ ack: got })))
+        acked = got
+      }
+    }
+    expect(got).toBe(statSync(bundle).size)
+    expect(ahead).toBeLessThanOrEqual(WINDOW + 256 * 1024)
+    for (let i = 0; i < 100 && served === before; i++) await new Promise(resolve => setTimeout(resolve, 20))
+    expect(served - before).toBe(size)
+    await stream.close()
+  })
+
+  it('a peer without the commit answers missing; a malformed request is refused', async () => {
+    bundleFor = async () => null
+    const out = join(tempDir(), `${first}.bundle`)
+    await expect(fetchBundle(client, server.peerId, first, out)).rejects.toMatchObject({ code: 'ERR_MISSING' })
+    expect(existsSync(out)).toBe(false)
+    await expect(fetchBundle(client, server.peerId, 'not-a-sha', out)).rejects.toMatchObject({ code: 'ERR_MISSING', message: /bad_request/ })
+  })
+
+  it('a peer at its upload limit answers busy, and serves again once an upload ends', async () => {
+    const good = join(tempDir(), 'good.bundle')
+    await createBundle(repo, first, good)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => { release = resolve })
+    let waiting = 0
+    bundleFor = async () => { waiting++; await gate; return good }
+    const dir = tempDir()
+    const slow = [0, 1].map(async i => await fetchBundle(client, server.peerId, first, join(dir, `slow-${i}.bundle`)))
+    for (let i = 0; i < 200 && waiting < 2; i++) await new Promise(resolve => setTimeout(resolve, 25))
+    expect(waiting).toBe(2)
+    await expect(fetchBundle(client, server.peerId, first, join(dir, 'third.bundle'))).rejects.toMatchObject({ code: 'ERR_BUSY' })
+    release()
+    for (const bytes of await Promise.all(slow)) expect(bytes).toBe(statSync(good).size)
+    expect(await fetchBundle(client, server.peerId, first, join(dir, 'fourth.bundle'))).toBe(statSync(good).size)
+  })
+
+  it('a peer that has seeded enough copies redirects, naming the peers to ask instead (junk ids dropped)', async () => {
+    const good = join(tempDir(), 'good.bundle')
+    await createBundle(repo, first, good)
+    bundleFor = async () => good
+    const other = server.peerId.toString()
+    let asked: [string, string] | undefined
+    admit = (sha, peer) => { asked = [sha, peer]; return { serve: false, code: 'redirect', peers: [other, 'not a peer id', client.peerId.toString()] } }
+    try {
+      const out = join(tempDir(), `${first}.bundle`)
+      const err = await fetchBundle(client, server.peerId, first, out).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(TransferRefused)
+      expect(err).toMatchObject({ code: 'ERR_REDIRECT', peers: [other, client.peerId.toString()] })
+      expect(asked).toEqual([first, client.peerId.toString()])
+      expect(existsSync(out)).toBe(false)
+    } finally {
+      admit = () => ({ serve: true })
+    }
+  })
+
+  it('a lying peer: another commit under the requested name crosses the wire but is rejected, the cache untouched', async () => {
+    // The liar's ref is named for `second` but points at `first`.
+    const liar = makeRepo()
+    git(liar, ['fetch', '-q', repo, `${first}:refs/slm/${second}`])
+    const lie = join(tempDir(), 'lie.bundle')
+    git(liar, ['bundle', 'create', lie, `refs/slm/${second}`])
+    bundleFor = async (sha) => sha === second ? lie : null
+
+    const out = join(tempDir(), `${second}.bundle`)
+    const bytes = await fetchBundle(client, server.peerId, second, out)
+    expect(bytes).toBe(statSync(lie).size)
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await expect(importBundle(cache, out, second)).rejects.toMatchObject({ code: 'ERR_SHA_MISMATCH' })
+    expect(await hasCommit(cache, first)).toBe(false)
+    expect(await hasCommit(cache, second)).toBe(false)
+    expect(git(cache, ['for-each-ref'])).toBe('')
+  })
+
+  it('the protocol id is the one DESIGN names', () => {
+    expect(CODE_PROTOCOL).toBe('/slm/code/1.0.0')
+  })
+})
