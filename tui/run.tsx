@@ -28,6 +28,9 @@ export async function runTui (opts: RunTuiOptions): Promise<void> {
       stdin: opts.stdin ?? process.stdin,
       // Our bindings own ctrl-c so quitting also closes the control connection cleanly.
       exitOnCtrlC: false,
+      // A dashboard in a terminal is interactive even when CI=true is set (Ink would otherwise
+      // print nothing until exit: a CI job's debug shell, or our own tmux test under .ci/run).
+      interactive: stdout.isTTY === true,
       alternateScreen: stdout.isTTY === true,
       maxFps: 30,
       patchConsole: opts.patchConsole ?? true
