@@ -72,7 +72,7 @@ export class CodeManager {
         this.stats.servedBytes += bytes
         this.stats.served++
         const seeded = this.seeded.get(sha) ?? new Map<string, Seeded>()
-        seeded.set(peer, { at: Date.now(), ms })
+        seeded.set(peer, { at: Date.now(), ms, ...(seeded.get(peer)?.failed === true ? { failed: true } : {}) })
         this.seeded.set(sha, seeded)
         // Only recent commits are being fetched: keep the newest few.
         for (const old of this.seeded.keys()) if (this.seeded.size > 16) this.seeded.delete(old)
@@ -360,7 +360,9 @@ export class CodeManager {
 
   private admit (sha: string, peer: string): Admission {
     // A peer we seeded that asks again has no good copy (it died, or its import failed).
-    this.seeded.get(sha)?.delete(peer)
+    const mine = this.seeded.get(sha)
+    const before = mine?.get(peer)
+    if (mine != null && before != null) mine.set(peer, { ...before, failed: true })
     return admitFetch({
       peer,
       seeded: this.seeded.get(sha) ?? new Map(),

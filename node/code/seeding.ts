@@ -12,8 +12,11 @@ export const SEED_GRACE_MIN_MS = 10_000
 /** ...and at least this many times as long as its upload took (its import takes a while too). */
 export const SEED_GRACE_FACTOR = 3
 
-/** A whole copy we uploaded: when it completed and how long it took. */
-export interface Seeded { at: number, ms: number }
+/**
+ * A whole copy we uploaded: when it completed and how long it took. `failed`: the peer asked again
+ * after a copy, so copies to it do not take (a lying bundle, an import that keeps failing).
+ */
+export interface Seeded { at: number, ms: number, failed?: boolean }
 
 export interface SeedInput {
   /** The fetcher asking. */
@@ -32,11 +35,13 @@ export interface SeedInput {
  * at once, one more can be in flight when the last completes, so at most SEED_COPIES + 1 uploads.
  * Then redirect to those peers and the ones that have it. If none of the seeded copies took (no
  * peer reports the commit and every copy is past its grace time), seed again. A seeded peer that
- * asks again evidently has no good copy: the caller forgets it first (see `forget`).
+ * asks again evidently has no good copy: the caller marks it `failed`, and failed peers neither
+ * count as seeds nor are redirected to — else two peers re-fetching a bundle that never takes
+ * would keep the seed count full and every other fetcher redirected to them, forever.
  */
 export function admitFetch (input: SeedInput): Admission {
   const other = (id: string): boolean => id !== input.peer && input.alive(id)
-  const seeded = [...input.seeded].filter(([id]) => other(id))
+  const seeded = [...input.seeded].filter(([id, s]) => other(id) && s.failed !== true)
   if (seeded.length < SEED_COPIES) return { serve: true }
   const have = input.have.filter(other)
   const fresh = seeded.some(([, s]) => input.now - s.at < Math.max(SEED_GRACE_MIN_MS, SEED_GRACE_FACTOR * s.ms))

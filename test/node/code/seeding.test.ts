@@ -56,4 +56,13 @@ describe('seeding: who serves a bundle', () => {
     }
     expect(uploads).toBeLessThanOrEqual(SEED_COPIES + 1)
   })
+
+  it('peers whose copies do not take (they asked again) neither count as seeds nor get fetchers sent to them', () => {
+    const failed = (ago: number): Seeded => ({ ...at(ago), failed: true })
+    // Two peers re-fetching a bundle that never takes (a lying holder): a third is served, not
+    // redirected to them. Before, it was starved for as long as they kept retrying.
+    expect(admitFetch({ peer: 'c', seeded: new Map([['a', failed(0)], ['b', failed(0)]]), have: [], alive: everyone, now })).toEqual({ serve: true })
+    expect(admitFetch({ peer: 'd', seeded: new Map([['a', failed(0)], ['b', at(0)], ['c', at(0)]]), have: [], alive: everyone, now }))
+      .toEqual({ serve: false, code: 'redirect', peers: ['b', 'c'] })
+  })
 })
