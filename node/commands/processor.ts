@@ -113,7 +113,7 @@ export class CommandProcessor {
    * seen) before its register writes and this node's results, so a kill -9 or a failed write (a
    * full disk) in between would leave it half applied for good — a repeat of it is a replay and
    * refused. Run at start and once writes succeed again. Register writes are last-writer-wins and
-   * so idempotent; a node action this node never answered runs now (in issue order), and one it
+   * so idempotent; a fleet write aimed at this node that it never answered is recorded applied; a node action this node never answered runs now (in issue order), and one it
    * accepted whose transition is already in our log is recorded as applied. Expired commands
    * this node never answered are left alone, as for a node that was offline until they expired.
    */
@@ -130,9 +130,18 @@ export class CommandProcessor {
     if (won.length > 0) this.c.onFleetChange?.(won)
     const self = this.c.self()
     for (const cmd of sorted) {
-      if (!NODE_ACTIONS.has(cmd.action) || !matchesTarget(cmd.target, self) || this.inflight.has(cmd.id)) continue
+      if (!matchesTarget(cmd.target, self) || this.inflight.has(cmd.id)) continue
       const answered = ours.answered(cmd)
       if (answered === 'final') continue
+      if (!NODE_ACTIONS.has(cmd.action)) {
+        // A fleet write aimed at this node (tag add/remove, role assign): its registers were
+        // applied above, so it is applied here; only its result was lost. Fleet-wide ones answer
+        // on the node that accepted them, not here.
+        if (GLOBAL_FLEET_ACTIONS.has(cmd.action) || cmd.target.kind === 'all' || answered !== 'none') continue
+        await this.c.store.recordResult(cmd, 'applied')
+        out.answered++
+        continue
+      }
       const issuer = issuerOf(cmd)
       if (issuer == null) continue
       const expired = now > cmd.expiresAt + this.c.skewMs

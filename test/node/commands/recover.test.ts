@@ -59,6 +59,21 @@ describe('CommandProcessor.recover', () => {
     expect(await h.p.recover([tag], view, () => ADMIN)).toEqual({ registers: 0, answered: 0 })
   })
 
+  it('records a fleet write aimed at this node as applied when its result was lost (crash storm: 20 replicas waited on it)', async () => {
+    const h = harness()
+    const tag = cmd('tag_add', { tag: 'gpu' })
+    const everyone = cmd('tag_add', { tag: 'all' }, { target: { kind: 'all' } })
+    const other = cmd('tag_add', { tag: 'x' }, { target: { kind: 'nodes', nodes: ['someone-else'] } })
+    const res = await h.p.recover([tag, everyone, other], { answered: () => 'none', transitioned: () => false }, () => ADMIN)
+    expect(h.results).toEqual([[tag.id, 'applied']])
+    expect(res.answered).toBe(1)
+    expect(h.applied).toEqual([])
+    // Answered already: nothing more.
+    const again = harness()
+    await again.p.recover([tag], { answered: () => 'final', transitioned: () => false }, () => ADMIN)
+    expect(again.results).toEqual([])
+  })
+
   it('runs node actions this node never answered, in issue order, and leaves answered ones alone', async () => {
     const h = harness()
     const a = cmd('maintenance_enter', { type: 'planned', reason: 'x' })
