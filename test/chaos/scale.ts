@@ -1,27 +1,30 @@
 /**
- * Scenario 6, scale: N daemons on this one machine (default 100; 10 with --quick), heartbeat
- * interval raised with N. Measures the time to a converged membership, the propagation of state
- * transitions to every node (p50/p99 from each daemon's own receivedAt), CPU and RSS per daemon
- * over an idle window, and the traffic each daemon reports (message sizes and rates by kind,
- * anti-entropy bytes) next to what its TCP sockets really carried. From those figures it writes a traffic model per node
- * at 1,000 and 10,000 nodes. A memory guard ends the run (and says so) before the box runs out.
+ * Scenario 6, scale: N daemons on this one machine (default 100; 10 with --quick), one heartbeat
+ * interval raised for the largest N, reached in steps (10, 25, 50, 75, 100). At each step: the
+ * time until every node sees every other alive, CPU and RSS per daemon over an idle window, the
+ * traffic each daemon reports (message sizes and rates by kind, anti-entropy bytes) next to what
+ * its TCP sockets really carried. The run stops before a step the box cannot hold (memory for
+ * the next step, or the idle daemons already taking most of the CPU) and says so. At the last
+ * step: propagation of state transitions to every node (p50/p99 from each daemon's own
+ * receivedAt) and, from those figures, a traffic model per node at 1,000 and 10,000 nodes.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ControlClient } from '../../node/control/index.js'
 import { CONTROL_SOCKET_NAME, type ReplicaChange } from '../../protocol/control.js'
-import { killAllTracked, sampleIdle, sleep, summarize, fmt, type Summary } from '../helpers/index.js'
-import { admitEveryone, startChaosFleet, stopChaosFleet, waitMembership, type ChaosFleet } from './fleet-setup.js'
+import { cpus } from 'node:os'
+import { killAllTracked, mapLimit, sampleIdle, sleep, summarize, fmt, type Summary } from '../helpers/index.js'
+import { startChaosFleet, stopChaosFleet, waitMembership, type ChaosFleet } from './fleet-setup.js'
 import { digestSpread, waitDigestsEqual } from './invariants.js'
 import { toNodes } from './operator.js'
 import { newResult, pickOne, type ChaosOptions, type ScenarioResult } from './types.js'
 
 export interface ScaleOptions {
   n: number
-  /** @default 5000 from 50 nodes up, else 2000 */
+  /** @default 30000 from 50 nodes up (2 cores cannot carry 100 daemons at 5 s), else 2000 */
   heartbeatIntervalMs?: number
-  /** Anti-entropy interval. @default 10000 */
+  /** Anti-entropy interval. @default 60000 from 50 nodes up, else 10000 */
   syncIntervalMs?: number
   /** Idle window for CPU, RSS and traffic. @default 60 s, quick 20 s */
   idleMs?: number
@@ -168,14 +171,110 @@ export function trafficModel (m: TrafficInputs, sizes = [1000, 10_000]): string[
   return lines
 }
 
+interface Step {
+  n: number
+  readyS: number
+  membershipMs: number | null
+  rss: Summary
+  cpu: Summary
+  tcp: Summary | null
+  out: Record<string, KindFigures>
+  inn: Record<string, KindFigures>
+  sync: ReturnType<typeof syncDelta>
+  appBytes: number
+}
+
+/** Admits every discovered node and waits until n1 lists the `count` running nodes online. */
+async function admitRunning (cf: ChaosFleet, count: number, timeoutMs: number): Promise<boolean> {
+  const first = cf.fleet.nodes[0].name
+  const t0 = Date.now()
+  for (let i = 0; Date.now() - t0 < timeoutMs && i < 10_000; i++) {
+    const nodes: any[] = await cf.controls.call(first, 'nodes', {}, 60_000)
+    const discovered = nodes.filter((x) => x.state === 'discovered').map((x) => x.id)
+    if (discovered.length > 0 && i % 10 === 0) await cf.operator.send(first, 'admit', { kind: 'nodes', nodes: discovered })
+    if (nodes.length >= count && nodes.filter((x) => x.state === 'online').length >= count) return true
+    await sleep(2000)
+  }
+  return false
+}
+
+/** CPU, RSS, traffic by kind and TCP bytes of the running daemons over `idleMs`. */
+async function measureIdle (cf: ChaosFleet, idleMs: number): Promise<Omit<Step, 'n' | 'readyS' | 'membershipMs'>> {
+  const pids = cf.controls.running().map((x) => x.pid)
+  const before = await cf.controls.statuses()
+  const tcpBefore = tcpSockets(new Set(pids))
+  const w0 = Date.now()
+  const idle = await sampleIdle(pids, idleMs)
+  const seconds = (Date.now() - w0) / 1000
+  const tcpAfter = tcpSockets(new Set(pids))
+  const after = await cf.controls.statuses()
+  const out = trafficDelta(before, after, seconds, 'gossipOut')
+  const inn = trafficDelta(before, after, seconds, 'gossipIn')
+  const appBytes = Object.values(out).reduce((a, v) => a + v.perNodePerSec * v.meanBytes, 0) + Object.values(inn).reduce((a, v) => a + v.perNodePerSec * v.meanBytes, 0)
+  return {
+    rss: summarize(idle.map((s) => s.rssKiB / 1024)),
+    cpu: summarize(idle.map((s) => s.cpuPercent)),
+    tcp: tcpBefore === null || tcpAfter === null ? null : summarize(tcpRates(tcpBefore, tcpAfter, seconds).map((x) => x / 1024)),
+    out,
+    inn,
+    sync: syncDelta(before, after, seconds),
+    appBytes
+  }
+}
+
+/** Transitions driven through operators, observed in-process on every running node. */
+async function measurePropagation (cf: ChaosFleet, transitions: number, subs: ControlClient[], stopped: () => boolean): Promise<{ summary: Summary, lost: number, sent: number }> {
+  const running = cf.controls.running()
+  const seen = new Map<string, Map<string, number>>() // origin#seq -> observer -> receivedAt
+  for (const node of running) {
+    const c = await ControlClient.connect(join(node.dir, CONTROL_SOCKET_NAME))
+    subs.push(c)
+    await c.subscribe((ch: ReplicaChange) => {
+      if (ch.kind !== 'event' || ch.type !== 'transition') return
+      const key = `${ch.origin}#${String(ch.seq)}`
+      const m = seen.get(key) ?? new Map<string, number>()
+      if (!m.has(node.nodeId)) m.set(node.nodeId, ch.receivedAt)
+      seen.set(key, m)
+    })
+  }
+  const since = Date.now()
+  let sent = 0
+  for (let i = 0; i < transitions && !stopped(); i++) {
+    const target = pickOne(running)
+    const view = await cf.controls.call(target.name, 'node', { id: target.nodeId }).catch(() => null)
+    if (view?.state === 'online') await cf.operator.send(target.name, 'maintenance_enter', toNodes(target.nodeId), { type: 'planned', reason: `scale ${i}` })
+    else await cf.operator.send(target.name, 'maintenance_exit', toNodes(target.nodeId))
+    sent++
+    await sleep(1500)
+  }
+  // Wait (bounded) for the last transitions to reach everyone.
+  for (let i = 0; i < 60 && [...seen.values()].some((m) => m.size < running.length); i++) await sleep(1000)
+  const samples: number[] = []
+  let lost = 0
+  for (const [key, m] of seen) {
+    const at = m.get(key.slice(0, key.indexOf('#')))
+    if (at === undefined || at < since) continue
+    if (m.size < running.length) { lost++; continue }
+    samples.push(Math.max(...m.values()) - at)
+  }
+  return { summary: summarize(samples), lost, sent }
+}
+
+const kinds = (t: Record<string, KindFigures>): string => Object.entries(t).map(([k, v]) => `${k} ${v.perNodePerSec.toFixed(3)}/s x ${Math.round(v.meanBytes)} B`).join(', ') || 'none'
+
+/** Fleet sizes measured on the way to `n`. */
+function stepsTo (n: number, quick: boolean): number[] {
+  if (quick) return [n]
+  return [...new Set([10, 25, 50, 75, 100].filter((s) => s < n).concat(n))]
+}
+
 export async function scale (opts: ChaosOptions, o: ScaleOptions): Promise<ScenarioResult> {
   const n = o.n
-  const hb = o.heartbeatIntervalMs ?? (n >= 50 ? 5000 : 2000)
-  const syncMs = o.syncIntervalMs ?? 10_000
+  const hb = o.heartbeatIntervalMs ?? (n >= 50 ? 30_000 : 2000)
+  const syncMs = o.syncIntervalMs ?? (n >= 50 ? 60_000 : 10_000)
   const idleMs = o.idleMs ?? (opts.quick ? 20_000 : 60_000)
   const transitions = o.transitions ?? (opts.quick ? 10 : 30)
   const res = newResult('scale')
-  res.load = `${n} nodes, heartbeat ${hb / 1000} s, anti-entropy ${syncMs / 1000} s`
   res.faults = 'none'
   const t0 = Date.now()
   let cf: ChaosFleet | undefined
@@ -188,103 +287,81 @@ export async function scale (opts: ChaosOptions, o: ScaleOptions): Promise<Scena
       killAllTracked('SIGKILL')
     }
   }, 1000)
+  const steps: Step[] = []
   try {
-    const memBefore = memAvailableKiB()
+    res.notes.push(`box: ${fmt(memAvailableKiB() / 1024 / 1024, 1)} GiB available at the start; heartbeat ${hb / 1000} s, anti-entropy ${syncMs / 1000} s for every step`)
+    const plan = stepsTo(n, opts.quick)
     cf = await startChaosFleet({
       n,
+      startFirst: plan[0],
       heartbeatIntervalMs: hb,
-      startConcurrency: 4,
+      startConcurrency: 3,
       readyTimeoutMs: 300_000,
-      daemonConfig: { syncIntervalMs: syncMs, reconcileIntervalMs: 2000 }
+      readyProbe: 'socket',
+      daemonConfig: { syncIntervalMs: syncMs, reconcileIntervalMs: n >= 50 ? 10_000 : 2000 }
     })
-    const { fleet, controls, operator } = cf
-    const started = Date.now() - t0
-    opts.log(`scale: ${n} daemons up in ${Math.round(started / 1000)} s; waiting for membership`)
-    const membership = await waitMembership(cf, 600_000)
-    if (membership === null) res.failures.push(`membership did not converge within 600 s of the last start (${n} nodes)`)
-    res.convergeMs = membership
-    res.notes.push(`start: ${n} daemons ready in ${fmt(started / 1000, 0)} s; every node saw all ${n} alive ${membership === null ? 'never' : `${fmt(membership / 1000, 1)} s`} after the last was ready`)
-    if (!(await admitEveryone(cf, 600_000))) res.failures.push('not every node came online after admit')
+    const { fleet, controls } = cf
+    let readyAt = Date.now()
+    for (let k = 0; k < plan.length && !outOfMemory; k++) {
+      const size = plan[k]
+      if (k > 0) {
+        const s0 = Date.now()
+        await mapLimit(fleet.nodes.slice(plan[k - 1], size), 3, async (node) => { await fleet.start(node.name) })
+        readyAt = Date.now()
+        opts.log(`scale: ${size} daemons up (${Math.round((readyAt - s0) / 1000)} s for the last ${size - plan[k - 1]})`)
+      }
+      const readyS = (readyAt - t0) / 1000
+      const membershipMs = await waitMembership(cf, 600_000)
+      if (membershipMs === null) res.failures.push(`N=${size}: membership did not converge within 600 s`)
+      if (!(await admitRunning(cf, size, 600_000))) res.failures.push(`N=${size}: not every node came online after admit`)
+      await sleep(5000)
+      const m = await measureIdle(cf, idleMs)
+      const step: Step = { n: size, readyS, membershipMs, ...m }
+      steps.push(step)
+      const boxCpu = m.cpu.mean * size
+      res.notes.push(`N=${size}: all alive ${membershipMs === null ? 'never' : `${fmt(membershipMs / 1000, 1)} s`} after the last start; per daemon RSS mean ${fmt(m.rss.mean)} MiB (max ${fmt(m.rss.max)}), ` +
+        `CPU mean ${fmt(m.cpu.mean, 2)}% (max ${fmt(m.cpu.max, 2)}%) of a core, all daemons ${fmt(boxCpu, 0)}% of the box's ${cpus().length * 100}%; ` +
+        `TCP ${m.tcp === null ? '-' : `${fmt(m.tcp.mean, 1)} KiB/s`} per daemon; heartbeat ${Math.round(m.out.heartbeat?.meanBytes ?? 0)} B`)
+      opts.log(`scale: ${res.notes[res.notes.length - 1]}`)
+      const next = plan[k + 1]
+      if (next === undefined) break
+      // Stop before the box does: memory for the next step (daemons grow with N), or CPU already gone.
+      const needKiB = m.rss.mean * 1024 * (next - size) * 1.2
+      if (memAvailableKiB() - needKiB < 2 * MIN_AVAILABLE_KIB) {
+        res.failures.push(`stopped at N=${size} of ${n}: ${next} daemons would need ~${fmt(needKiB / 1024 / 1024, 1)} GiB more (at ${fmt(m.rss.mean, 0)} MiB each), ${fmt(memAvailableKiB() / 1024 / 1024, 1)} GiB available`)
+        break
+      }
+      if (boxCpu > cpus().length * 100 * 0.8) {
+        res.failures.push(`stopped at N=${size} of ${n}: the idle daemons already use ${fmt(boxCpu, 0)}% of ${cpus().length * 100}% CPU; ${next} would starve (liveness and readiness time out)`)
+        break
+      }
+    }
+    const last = steps[steps.length - 1]
+    if (last === undefined) throw new Error('no step was measured')
+    res.load = `${last.n}${last.n < n ? ` of ${n}` : ''} nodes, heartbeat ${hb / 1000} s, anti-entropy ${syncMs / 1000} s`
+    res.convergeMs = last.membershipMs
+    res.notes.push(`at N=${last.n}: gossip published per node: ${kinds(last.out)}; accepted per node: ${kinds(last.inn)}`)
+    res.notes.push(`at N=${last.n}: anti-entropy per node ${last.sync.exchangesPerSec.toFixed(3)} requests answered/s, ${fmt(last.sync.pulledBytesPerSec / 1024, 2)} KiB/s pulled, ${fmt(last.sync.servedBytesPerSec / 1024, 2)} KiB/s served; ` +
+      `TCP payload ${last.tcp === null ? 'not measured (no ss)' : `mean ${fmt(last.tcp.mean, 1)} KiB/s, max ${fmt(last.tcp.max, 1)} KiB/s`} per daemon vs app-level gossip ${fmt(last.appBytes / 1024, 2)} KiB/s`)
 
-    // Idle: CPU, RSS, traffic, process I/O.
-    await sleep(5000)
-    const pids = fleet.nodes.map((x) => x.pid)
-    const before = await controls.statuses()
-    const tcpBefore = tcpSockets(new Set(pids))
-    const w0 = Date.now()
-    const idle = await sampleIdle(pids, idleMs)
-    const seconds = (Date.now() - w0) / 1000
-    const tcpAfter = tcpSockets(new Set(pids))
-    const after = await controls.statuses()
-    const rss = summarize(idle.map((s) => s.rssKiB / 1024))
-    const cpu = summarize(idle.map((s) => s.cpuPercent))
-    res.notes.push(`idle ${fmt(seconds, 0)} s, per daemon: RSS mean ${fmt(rss.mean)} MiB, max ${fmt(rss.max)} MiB; CPU mean ${fmt(cpu.mean, 2)}%, max ${fmt(cpu.max, 2)}% of a core (box: ${fmt(memBefore / 1024 / 1024, 1)} GiB available before the start)`)
-    const out = trafficDelta(before, after, seconds, 'gossipOut')
-    const inn = trafficDelta(before, after, seconds, 'gossipIn')
-    const sync = syncDelta(before, after, seconds)
-    const kinds = (t: Record<string, KindFigures>): string => Object.entries(t).map(([k, v]) => `${k} ${v.perNodePerSec.toFixed(3)}/s x ${Math.round(v.meanBytes)} B`).join(', ') || 'none'
-    res.notes.push(`gossip published per node: ${kinds(out)}; accepted per node: ${kinds(inn)}`)
-    res.notes.push(`anti-entropy per node: ${sync.exchangesPerSec.toFixed(3)} requests answered/s, ${fmt(sync.pulledBytesPerSec / 1024, 2)} KiB/s pulled, ${fmt(sync.servedBytesPerSec / 1024, 2)} KiB/s served (request + answer)`)
-    const appBytes = Object.values(out).reduce((a, v) => a + v.perNodePerSec * v.meanBytes, 0) + Object.values(inn).reduce((a, v) => a + v.perNodePerSec * v.meanBytes, 0)
-    const tcp = tcpBefore === null || tcpAfter === null ? null : summarize(tcpRates(tcpBefore, tcpAfter, seconds).map((x) => x / 1024))
-    res.notes.push(tcp === null
-      ? `TCP bytes not measured (no ss); app-level gossip in+out ${fmt(appBytes / 1024, 2)} KiB/s per daemon`
-      : `TCP payload sent+received per daemon: mean ${fmt(tcp.mean, 1)} KiB/s, max ${fmt(tcp.max, 1)} KiB/s; app-level gossip in+out ${fmt(appBytes / 1024, 2)} KiB/s (wire/app ${fmt(tcp.mean * 1024 / Math.max(1, appBytes), 1)}x)`)
+    if (!outOfMemory) {
+      const prop = await measurePropagation(cf, transitions, subs, () => outOfMemory)
+      res.notes.push(`at N=${last.n}: propagation of ${prop.summary.n} transitions (${prop.sent} commands) to every node: p50 ${fmt(prop.summary.p50, 0)} ms, p99 ${fmt(prop.summary.p99, 0)} ms, max ${fmt(prop.summary.max, 0)} ms; ${prop.lost} not everywhere after 60 s`)
+      if (prop.lost > 0) res.failures.push(`${prop.lost} transitions did not reach all ${last.n} nodes within 60 s`)
+      if (prop.summary.n === 0) res.failures.push('no transition was observed: propagation not measured')
+      res.lost = prop.lost
+    }
 
-    // Propagation: transitions driven through operators, observed in-process on every node.
-    const seen = new Map<string, Map<string, number>>() // origin#seq -> observer -> receivedAt
-    for (const node of fleet.nodes) {
-      const c = await ControlClient.connect(join(node.dir, CONTROL_SOCKET_NAME))
-      subs.push(c)
-      await c.subscribe((ch: ReplicaChange) => {
-        if (ch.kind !== 'event' || ch.type !== 'transition') return
-        const key = `${ch.origin}#${String(ch.seq)}`
-        const m = seen.get(key) ?? new Map<string, number>()
-        if (!m.has(node.nodeId)) m.set(node.nodeId, ch.receivedAt)
-        seen.set(key, m)
-      })
-    }
-    const since = Date.now()
-    let sent = 0
-    for (let i = 0; i < transitions && !outOfMemory; i++) {
-      const target = pickOne(fleet.nodes)
-      const view = await controls.call(target.name, 'node', { id: target.nodeId }).catch(() => null)
-      if (view?.state === 'online') await operator.send(target.name, 'maintenance_enter', toNodes(target.nodeId), { type: 'planned', reason: `scale ${i}` })
-      else await operator.send(target.name, 'maintenance_exit', toNodes(target.nodeId))
-      sent++
-      await sleep(1500)
-    }
-    // Wait (bounded) for the last transitions to reach everyone.
-    for (let i = 0; i < 60; i++) {
-      const incomplete = [...seen.values()].filter((m) => m.size < fleet.nodes.length).length
-      if (incomplete === 0) break
-      await sleep(1000)
-    }
-    const samples: number[] = []
-    let lost = 0
-    for (const [key, m] of seen) {
-      const origin = key.slice(0, key.indexOf('#'))
-      const at = m.get(origin)
-      if (at === undefined || at < since) continue
-      if (m.size < fleet.nodes.length) { lost++; continue }
-      samples.push(Math.max(...m.values()) - at)
-    }
-    const prop: Summary = summarize(samples)
-    res.notes.push(`propagation of ${prop.n} transitions (${sent} commands) to all ${n} nodes: p50 ${fmt(prop.p50, 0)} ms, p99 ${fmt(prop.p99, 0)} ms, max ${fmt(prop.max, 0)} ms; ${lost} not everywhere after 60 s`)
-    if (lost > 0) res.failures.push(`${lost} transitions did not reach all ${n} nodes within 60 s`)
-    if (prop.n === 0) res.failures.push('no transition was observed: propagation not measured')
-    res.lost = lost
-
-    const eventOut = out.event ?? { perNodePerSec: 0, meanBytes: 0 }
+    const event = last.out.event ?? { perNodePerSec: 0, meanBytes: 0 }
     const model = trafficModel({
-      n,
+      n: last.n,
       heartbeatIntervalMs: hb,
       syncIntervalMs: syncMs,
-      heartbeatBytes: out.heartbeat?.meanBytes ?? inn.heartbeat?.meanBytes ?? 0,
-      eventBytes: eventOut.meanBytes,
-      eventsPerNodePerSec: eventOut.perNodePerSec,
-      syncBytesPerSec: sync.pulledBytesPerSec + sync.servedBytesPerSec,
-      wireFactor: appBytes > 0 && tcp !== null ? Math.max(1, tcp.mean * 1024 / appBytes) : 1
+      heartbeatBytes: last.out.heartbeat?.meanBytes ?? last.inn.heartbeat?.meanBytes ?? 0,
+      eventBytes: event.meanBytes,
+      eventsPerNodePerSec: event.perNodePerSec,
+      syncBytesPerSec: last.sync.pulledBytesPerSec + last.sync.servedBytesPerSec,
+      wireFactor: last.appBytes > 0 && last.tcp !== null ? Math.max(1, last.tcp.mean * 1024 / last.appBytes) : 1
     })
     res.notes.push(...model.map((l) => `traffic model: ${l}`))
 
@@ -295,6 +372,7 @@ export async function scale (opts: ChaosOptions, o: ScaleOptions): Promise<Scena
   } finally {
     clearInterval(guard)
     if (outOfMemory) res.failures.push(`stopped: available memory fell below ${MIN_AVAILABLE_KIB / 1024 / 1024} GiB`)
+    if (res.load === '') res.load = `${steps.at(-1)?.n ?? 0} of ${n} nodes, heartbeat ${hb / 1000} s`
     for (const c of subs) c.close()
     await stopChaosFleet(cf)
     res.elapsedMs = Date.now() - t0

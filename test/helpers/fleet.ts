@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { follow, type Change, type Follower, type FollowOptions } from './follow.js'
 import { mapLimit, terminate, waitExit, type RunResult } from './procs.js'
-import { logTail, pickAddr, slm, SlmCliError, slmJson, spawnDaemon, waitReady } from './slm.js'
+import { cliStatus, logTail, pickAddr, slm, SlmCliError, slmJson, socketStatus, spawnDaemon, waitReady } from './slm.js'
 import { waitFor, type WaitOptions } from './wait.js'
 
 export interface FleetOptions {
@@ -36,6 +36,13 @@ export interface FleetOptions {
   listenIp?: string | ((name: string, index: number) => string)
   /** Command each daemon is run through, e.g. `['ip', 'netns', 'exec', ns]`. @default [] */
   prefix?: (name: string, index: number) => string[]
+  /**
+   * How readiness is asked: `cli` runs `slm status` (proves the CLI too), `socket` asks the control
+   * socket in-process (for large fleets: no Node process per poll). @default 'cli'
+   */
+  readyProbe?: 'cli' | 'socket'
+  /** Start only the first k daemons; the others are initialised, for `start(name)` later. @default n */
+  startFirst?: number
 }
 
 export interface FleetNode {
@@ -129,7 +136,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
         node.pid = 0
       }
     })
-    const status = await waitReady(node.dir, child, opts.readyTimeoutMs ?? 60_000)
+    const status = await waitReady(node.dir, child, opts.readyTimeoutMs ?? 60_000, opts.readyProbe === 'socket' ? socketStatus : cliStatus)
     node.nodeId = status.nodeId ?? node.nodeId
     node.addr = pickAddr(status.listenAddrs, node.nodeId, ip)
     return node
@@ -195,7 +202,7 @@ export async function startFleet (opts: FleetOptions): Promise<Fleet> {
     nodes.push(...await mapLimit(names.slice(1), 4, async (name, k) => await init(root, name, k + 1, pub, ['--fleet-key', fleetKey])))
 
     await start('n1')
-    await mapLimit(nodes.slice(1), opts.startConcurrency ?? 8, async (node) => { await start(node.name) })
+    await mapLimit(nodes.slice(1, opts.startFirst ?? opts.n), opts.startConcurrency ?? 8, async (node) => { await start(node.name) })
   } catch (err) {
     await stop()
     throw err

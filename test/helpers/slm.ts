@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ControlClient } from '../../node/control/index.js'
 import { CONTROL_SOCKET_NAME } from '../../protocol/control.js'
 import { run, spawnTracked, type RunResult } from './procs.js'
 import { WaitAbort, waitFor } from './wait.js'
@@ -105,7 +106,7 @@ export function logTail (dir: string, lines = 20): string {
  * its own, so they are spaced out: polled hard, 50 starting daemons would starve themselves.
  * Fails early, with the log's tail, if the daemon exits first.
  */
-export async function waitReady (dir: string, child: ChildProcess, timeoutMs = 60_000): Promise<any> {
+export async function waitReady (dir: string, child: ChildProcess, timeoutMs = 60_000, probe: (dir: string) => Promise<any> = cliStatus): Promise<any> {
   let exited = false
   child.once('exit', () => { exited = true })
   const deadline = Date.now() + timeoutMs
@@ -119,12 +120,34 @@ export async function waitReady (dir: string, child: ChildProcess, timeoutMs = 6
     }, { timeoutMs, intervalMs: 100, what: `${dir}/control.sock to appear` })
     return await waitFor(async () => {
       check()
-      const r = await slm(['status'], { dir, json: true, timeoutMs: 15_000 })
-      return r.code === 0 && Array.isArray(r.json?.listenAddrs) && r.json.listenAddrs.length > 0 ? r.json : null
+      const s = await probe(dir)
+      return Array.isArray(s?.listenAddrs) && s.listenAddrs.length > 0 ? s : null
     }, { timeoutMs: Math.max(1000, deadline - Date.now()), intervalMs: 1000, what: `the daemon in ${dir} to answer 'slm status'` })
   } catch (err) {
     if (err instanceof DaemonExitedError) throw err
     throw new Error(`${(err as Error).message}\n--- ${dir}/daemon.log ---\n${logTail(dir)}`)
+  }
+}
+
+/** `slm status --json` through the CLI, as an operator would ask; null when it fails. */
+export async function cliStatus (dir: string): Promise<any> {
+  const r = await slm(['status'], { dir, json: true, timeoutMs: 15_000 })
+  return r.code === 0 ? r.json : null
+}
+
+/**
+ * The same question over the control socket from this process: no Node process per poll, for
+ * runs that start so many daemons that CLI polling would load the box more than they do.
+ */
+export async function socketStatus (dir: string): Promise<any> {
+  let client: ControlClient | undefined
+  try {
+    client = await ControlClient.connect(join(dir, CONTROL_SOCKET_NAME), 5000)
+    return await client.call('status')
+  } catch {
+    return null
+  } finally {
+    client?.close()
   }
 }
 

@@ -127,80 +127,54 @@ const server = new AntiEntropy({ intervalMs: 1000 }, {
 
 const LOCAL_DIGEST: SyncDigest = s.sampleDigest()
 
-function gossipTarget (): FuzzTarget {
-  const name = 'decodeGossip'
+/**
+ * A decoder as a target: bytes in; what decodes must round-trip, then `after` runs the code that
+ * consumes the decoded value and returns a label. `before` sees the raw bytes first.
+ */
+function decoderTarget<T> (name: string, codec: { decode: (b: Uint8Array) => T, encode: (v: T) => Uint8Array, samples: () => T[] }, after: (v: T) => string, before?: (b: Uint8Array) => void): FuzzTarget {
   return {
     name,
     input: 'bytes',
-    seeds: () => s.sampleGossipMessages().map(encodeGossip),
-    run: (input) => guarded(name, () => {
-      const msg = decodeGossip(input as Uint8Array)
-      roundTrip(name, msg, encodeGossip, decodeGossip)
-      total(name, 'checkOrigin', () => { checkOrigin(msg, s.NODE_A.nodeId) })
-      if (msg.kind === 'event') checkEventSignature(name, msg.event)
-      if (msg.kind === 'command') {
-        checkCommandSignature(name, msg.command)
-        total(name, 'checkCommand', () => { checkCommand(msg.command, commandContext) })
-      }
-      if (msg.kind === 'heartbeat') guarded(name, () => { clock.witness(msg.heartbeat.hlc); return 'ok' })
-      return `ok:${msg.kind}`
-    })
-  }
-}
-
-function syncRequestTarget (): FuzzTarget {
-  const name = 'decodeSyncRequest'
-  return {
-    name,
-    input: 'bytes',
-    seeds: () => s.sampleSyncRequests().map(encodeSyncRequest),
+    seeds: () => codec.samples().map(codec.encode),
     run: (input) => {
-      // The server end first: it decodes itself, and must answer anything with an encodable response.
-      total(name, 'AntiEntropy.answer', () => { encodeSyncResponse(server.answer(input as Uint8Array)) })
+      before?.(input as Uint8Array)
       return guarded(name, () => {
-        const req = decodeSyncRequest(input as Uint8Array)
-        roundTrip(name, req, encodeSyncRequest, decodeSyncRequest)
-        return `ok:${req.kind}`
+        const value = codec.decode(input as Uint8Array)
+        roundTrip(name, value, codec.encode, codec.decode)
+        return after(value)
       })
     }
   }
 }
 
-function syncResponseTarget (): FuzzTarget {
-  const name = 'decodeSyncResponse'
-  return {
-    name,
-    input: 'bytes',
-    seeds: () => s.sampleSyncResponses().map(encodeSyncResponse),
-    run: (input) => guarded(name, () => {
-      const res = decodeSyncResponse(input as Uint8Array)
-      roundTrip(name, res, encodeSyncResponse, decodeSyncResponse)
-      if (res.kind === 'digest') total(name, 'planSync', () => { planSync(LOCAL_DIGEST, res.digest); planSync(res.digest, LOCAL_DIGEST) })
-      if (res.kind === 'events') for (const e of res.events) checkEventSignature(name, e)
-      if (res.kind === 'commands') for (const c of res.commands) total(name, 'checkCommand', () => { checkCommand(c, commandContext) })
-      return `ok:${res.kind}`
-    })
-  }
-}
-
-function commandTarget (): FuzzTarget {
-  const name = 'decodeCommand'
-  return {
-    name,
-    input: 'bytes',
-    seeds: () => s.sampleCommands().map(encodeCommand),
-    run: (input) => guarded(name, () => {
-      const bytes = input as Uint8Array
-      // The text path too (files and the control socket hand over strings).
-      guarded(name, () => { decodeCommand(new TextDecoder().decode(bytes)); return 'ok' })
-      const cmd = decodeCommand(bytes)
-      roundTrip(name, cmd, encodeCommand, decodeCommand)
-      checkCommandSignature(name, cmd)
-      let verdict = ''
-      total(name, 'checkCommand', () => { const r = checkCommand(cmd, commandContext); verdict = r.ok ? 'ok' : r.code })
-      return `ok:${verdict}`
-    })
-  }
+function decoderTargets (): FuzzTarget[] {
+  const gossip = decoderTarget('decodeGossip', { decode: decodeGossip, encode: encodeGossip, samples: s.sampleGossipMessages }, (msg) => {
+    total('decodeGossip', 'checkOrigin', () => { checkOrigin(msg, s.NODE_A.nodeId) })
+    if (msg.kind === 'event') checkEventSignature('decodeGossip', msg.event)
+    if (msg.kind === 'command') {
+      checkCommandSignature('decodeGossip', msg.command)
+      total('decodeGossip', 'checkCommand', () => { checkCommand(msg.command, commandContext) })
+    }
+    if (msg.kind === 'heartbeat') guarded('decodeGossip', () => { clock.witness(msg.heartbeat.hlc); return 'ok' })
+    return `ok:${msg.kind}`
+  })
+  // The server end first: it decodes by itself, and must answer anything with an encodable response.
+  const request = decoderTarget('decodeSyncRequest', { decode: decodeSyncRequest, encode: encodeSyncRequest, samples: s.sampleSyncRequests }, (req) => `ok:${req.kind}`,
+    (bytes) => { total('decodeSyncRequest', 'AntiEntropy.answer', () => { encodeSyncResponse(server.answer(bytes)) }) })
+  const response = decoderTarget('decodeSyncResponse', { decode: decodeSyncResponse, encode: encodeSyncResponse, samples: s.sampleSyncResponses }, (res) => {
+    if (res.kind === 'digest') total('decodeSyncResponse', 'planSync', () => { planSync(LOCAL_DIGEST, res.digest); planSync(res.digest, LOCAL_DIGEST) })
+    if (res.kind === 'events') for (const e of res.events) checkEventSignature('decodeSyncResponse', e)
+    if (res.kind === 'commands') for (const c of res.commands) total('decodeSyncResponse', 'checkCommand', () => { checkCommand(c, commandContext) })
+    return `ok:${res.kind}`
+  })
+  // The text path too (files and the control socket hand over strings).
+  const command = decoderTarget('decodeCommand', { decode: (b: Uint8Array) => decodeCommand(b), encode: encodeCommand, samples: s.sampleCommands }, (cmd) => {
+    checkCommandSignature('decodeCommand', cmd)
+    let verdict = ''
+    total('decodeCommand', 'checkCommand', () => { const r = checkCommand(cmd, commandContext); verdict = r.ok ? 'ok' : r.code })
+    return `ok:${verdict}`
+  }, (bytes) => { guarded('decodeCommand', () => { decodeCommand(new TextDecoder().decode(bytes)); return 'ok' }) })
+  return [gossip, request, response, command]
 }
 
 function validatorTargets (): FuzzTarget[] {
@@ -249,7 +223,7 @@ function parserTargets (): FuzzTarget[] {
 }
 
 export function fuzzTargets (): FuzzTarget[] {
-  return [gossipTarget(), syncRequestTarget(), syncResponseTarget(), commandTarget(), ...validatorTargets(), ...parserTargets()]
+  return [...decoderTargets(), ...validatorTargets(), ...parserTargets()]
 }
 
 export function targetByName (name: string): FuzzTarget | undefined {
