@@ -5,18 +5,21 @@
 import type { NodeView } from '../../protocol/control.js'
 
 /**
- * `/` filter: every word must match the name, id, state, liveness, a role or a tag
- * (case-insensitive substring). `!word` excludes. Empty matches everything.
+ * `/` filter: every word must match the name, state, liveness, a role or a tag (case-insensitive
+ * substring) or start the node id. `!word` excludes. Empty matches everything. The id by prefix
+ * only: a 52-character peer id holds about any two-character string somewhere, so `n2` matched
+ * random other nodes.
  */
 export function matchesFilter (node: NodeView, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter((w) => w !== '')
   if (words.length === 0) return true
-  const hay = [node.name, node.id, node.state, node.liveness, ...node.roles, ...node.tags]
+  const hay = [node.name, node.state, node.liveness, ...node.roles, ...node.tags]
     .map((s) => s.toLowerCase())
+  const id = node.id.toLowerCase()
   return words.every((w) => {
     const negate = w.startsWith('!') && w.length > 1
     const needle = negate ? w.slice(1) : w
-    const hit = hay.some((s) => s.includes(needle))
+    const hit = id.startsWith(needle) || hay.some((s) => s.includes(needle))
     return negate ? !hit : hit
   })
 }

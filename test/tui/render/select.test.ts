@@ -19,6 +19,13 @@ describe('matchesFilter', () => {
   ])('"%s" matches %s of 8 nodes', (filter, count) => {
     expect(nodes.filter((n) => matchesFilter(n, filter))).toHaveLength(count)
   })
+
+  it('matches a node id by its start only: "n2" must not pick a node whose peer id holds "N2" somewhere', () => {
+    const n1 = { ...makeNode(1), name: 'n1', id: '12D3KooWQxN2abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNP' }
+    expect(matchesFilter(n1, 'n2')).toBe(false)
+    expect(matchesFilter(n1, '12d3koowqx')).toBe(true)
+    expect(matchesFilter(n1, '!12D3KooWQx')).toBe(false)
+  })
 })
 
 describe('sortNodes', () => {
