@@ -7,10 +7,10 @@ import type { Command } from 'commander'
 import type { CommandResultView, NodeView, ReplicaChange } from '../../protocol/control.js'
 import { hlcFromMs } from '../../protocol/hlc.js'
 import { newCommandId } from '../../protocol/ids.js'
-import { signCommand } from '../../protocol/sign.js'
 import { PROTOCOL_VERSION, type Action, type CommandEnvelope, type Target } from '../../protocol/types.js'
-import { defaultOperatorKeyPath, loadOperatorKey } from '../identity/index.js'
-import { NODE_ACTIONS, matchesTarget } from '../commands/index.js'
+import { defaultOperatorKeyPath } from '../identity/paths.js'
+import { NODE_ACTIONS } from '../commands/policy.js'
+import { matchesTarget } from '../commands/target.js'
 import type { ControlClient } from '../control/index.js'
 import { globals } from './context.js'
 import { withDaemon } from './daemon-client.js'
@@ -70,6 +70,8 @@ export async function issue (cmd: Command, action: Action, target: Target, param
   const g = globals(cmd)
   const waitS = opts.wait != null ? seconds('wait', opts.wait, 0) : null
   const expiresS = seconds('expires', opts.expires, 86_400)
+  // Loaded here, not at start-up: the crypto is most of a CLI call's start-up time.
+  const [{ loadOperatorKey }, { signCommand }] = await Promise.all([import('../identity/index.js'), import('../../protocol/sign.js')])
   const key = await loadOperatorKey(opts.key ?? process.env.SLM_KEY ?? defaultOperatorKeyPath())
   await withDaemon(g.dir, async (client) => {
     const nodes = await client.call<NodeView[]>('nodes')

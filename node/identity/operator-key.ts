@@ -2,7 +2,6 @@
  * Operator keys: Ed25519 keys held by people (`slm keygen`), PKCS#8 PEM in a 0600 file. The
  * public half, `ed25519:<base64url>`, is what the trust list and command envelopes carry.
  */
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { generateOperatorKey, operatorPublicKeyFromPem } from '../../protocol/sign.js'
 import { KeyExistsError, KeyFileError } from './errors.js'
@@ -15,13 +14,7 @@ export interface OperatorKey {
   publicKey: string
 }
 
-/** `$XDG_CONFIG_HOME/slm/operator.key`, by default `~/.config/slm/operator.key`. */
-export function defaultOperatorKeyPath (): string {
-  const config = process.env.XDG_CONFIG_HOME != null && process.env.XDG_CONFIG_HOME !== ''
-    ? process.env.XDG_CONFIG_HOME
-    : join(homedir(), '.config')
-  return join(config, 'slm', 'operator.key')
-}
+export { defaultOperatorKeyPath } from './paths.js'
 
 /**
  * Writes a PEM private key at `path` with mode 0600 (parent dirs 0700). An existing file is an

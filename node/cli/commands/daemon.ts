@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import type { Command } from 'commander'
 import { globals } from '../context.js'
 import { UsageError } from '../exit.js'
-import { loadConfig, ConfigError, type PartialConfig } from '../../config/index.js'
+import type { PartialConfig } from '../../config/index.js'
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 
@@ -47,6 +47,7 @@ export function register (program: Command): void {
         ...(opts.codeSourceRepo != null ? { codeSource: { repo: opts.codeSourceRepo } } : {}),
         ...(opts.logLevel != null ? { log: { level: opts.logLevel } } : {})
       }
+      const { loadConfig, ConfigError } = await import('../../config/index.js')
       const load = (): ReturnType<typeof loadConfig> => loadConfig({ file: opts.config, base: seed != null ? { name: seed.name } : {}, flags })
       let config
       try {

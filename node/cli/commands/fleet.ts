@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { RoleDefinition, TrustEntry } from '../../../protocol/types.js'
-import { parseRoleYaml } from '../../roles/index.js'
 import { globals } from '../context.js'
 import { withDaemon } from '../daemon-client.js'
 import { UsageError } from '../exit.js'
@@ -11,9 +10,10 @@ import { emit, formatTable } from '../output.js'
 
 type TargetOpts = IssueOptions & { all?: boolean, role?: string, tag?: string }
 
-function readRoleFile (file: string): RoleDefinition {
+async function readRoleFile (file: string): Promise<RoleDefinition> {
   let text: string
   try { text = readFileSync(file, 'utf8') } catch (err: any) { throw new UsageError(`cannot read ${file}: ${err.message}`) }
+  const { parseRoleYaml } = await import('../../roles/index.js')
   return parseRoleYaml(text)
 }
 
@@ -37,7 +37,7 @@ export function register (program: Command): void {
   for (const verb of ['define', 'update']) {
     commandOptions(role.command(`${verb} <file>`).description(`${verb} a role from a YAML file`))
       .action(async (file: string, opts: IssueOptions, cmd: Command) => {
-        await issue(cmd, 'role_define', { kind: 'all' }, { role: readRoleFile(file) }, opts)
+        await issue(cmd, 'role_define', { kind: 'all' }, { role: await readRoleFile(file) }, opts)
       })
   }
   commandOptions(role.command('delete <name>').description('delete a role definition'))

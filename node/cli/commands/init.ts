@@ -5,10 +5,6 @@
  * key is never replaced, so the id stays the same.
  */
 import { Option } from 'commander'
-import {
-  copyFleetKey, createFleetKey, ensureDir, fleetKeyPath, loadFleetKey, loadOrCreateNodeKey,
-  writeInitSeed
-} from '../../identity/index.js'
 import { globals } from '../context.js'
 import { printJson, print } from '../output.js'
 import type { Command } from 'commander'
@@ -63,6 +59,7 @@ function note (text: string): void {
 }
 
 export async function init (dir: string, opts: InitOptions): Promise<InitResult> {
+  const { copyFleetKey, createFleetKey, ensureDir, fleetKeyPath, loadOrCreateNodeKey, writeInitSeed } = await import('../../identity/index.js')
   await ensureDir(dir)
   const key = await loadOrCreateNodeKey(dir)
   const fleetPath = fleetKeyPath(dir)
@@ -95,6 +92,7 @@ export async function init (dir: string, opts: InitOptions): Promise<InitResult>
 }
 
 async function hasFleetKey (path: string): Promise<boolean> {
+  const { loadFleetKey } = await import('../../identity/index.js')
   try {
     await loadFleetKey(path)
     return true

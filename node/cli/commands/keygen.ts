@@ -3,7 +3,7 @@
  * public key on stdout, the form `slm init --admin-pubkey` and `slm trust add` take.
  */
 import { resolve } from 'node:path'
-import { createOperatorKey, defaultOperatorKeyPath } from '../../identity/index.js'
+import { defaultOperatorKeyPath } from '../../identity/paths.js'
 import { globals } from '../context.js'
 import { print, printJson } from '../output.js'
 import type { Command } from 'commander'
@@ -17,6 +17,7 @@ export function register (program: Command): void {
     .action(async (opts: { out?: string, force?: boolean }, command: Command) => {
       const { json } = globals(command)
       const path = resolve(opts.out ?? defaultOperatorKeyPath())
+      const { createOperatorKey } = await import('../../identity/index.js')
       const key = await createOperatorKey(path, { force: opts.force === true })
       if (json) {
         printJson({ publicKey: key.publicKey, path })

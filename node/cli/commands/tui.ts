@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { defaultOperatorKeyPath } from '../../identity/index.js'
+import { defaultOperatorKeyPath } from '../../identity/paths.js'
 import { globals } from '../context.js'
 import { socketPathFor } from '../daemon-client.js'
 
