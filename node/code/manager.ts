@@ -283,7 +283,6 @@ export class CodeManager {
     // The heartbeat's versions come from the health collector's reading of `current`, cached for
     // seconds: read it again now, before the report, or heartbeats would go on announcing the
     // release we just left and `code status` would show this node behind its own report.
-    await this.d.health.refresh().catch(() => {})
     await this.d.health.refresh({ force: true }).catch(() => {})
     if (superseded) {
       // Not a failure of `sha` (a failed report would keep this node from ever retrying it): the
@@ -316,15 +315,14 @@ export class CodeManager {
       return
     }
     const staged = `${this.bundlePath(sha)}.fetched`
-    const alive = (id: string): boolean => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive'
     /** Peers others sent us to: they were seeded with the bundle and may serve it by now. */
     const hinted = new Set<string>()
     const deadline = Date.now() + 10 * 60_000
     for (let round = 0; Date.now() < deadline && !this.stopped; round++) {
       if (!wanted()) throw new CodeError('ERR_SUPERSEDED', `${sha.slice(0, 12)} is no longer the desired commit`)
       // Peers that have it first, then peers we were sent to, in random order; the holder last.
-      const have = shuffle(this.index.holdersOf(sha).filter(alive))
-      const queue = [...have, ...shuffle([...hinted].filter(id => alive(id) && !have.includes(id)))]
+      const have = shuffle(this.index.holdersOf(sha).filter(id => this.aliveOther(id)))
+      const queue = [...have, ...shuffle([...hinted].filter(id => this.aliveOther(id) && !have.includes(id)))]
       const holder = this.holder()
       if (holder != null && holder !== this.d.id && !queue.includes(holder)) queue.push(holder)
       const tried = new Set<string>()
@@ -342,7 +340,7 @@ export class CodeManager {
           await rm(staged, { force: true }).catch(() => {})
           if (err instanceof TransferRefused) {
             // Ask the peers it sent us to next, before anyone else left in this round.
-            const next = err.peers.filter(p => alive(p) && !tried.has(p))
+            const next = err.peers.filter(p => this.aliveOther(p) && !tried.has(p))
             for (const p of next) hinted.add(p)
             queue.unshift(...shuffle(next))
           } else if (err?.code === 'ERR_SHA_MISMATCH' || err?.code === 'ERR_BAD_BUNDLE') {
@@ -358,6 +356,11 @@ export class CodeManager {
     throw new CodeError('ERR_FETCH', `could not fetch ${sha.slice(0, 12)} from any peer`)
   }
 
+  /** A peer other than us that is alive now: one worth asking for (or sending others to) a bundle. */
+  private aliveOther (id: string): boolean {
+    return id !== this.d.id && this.d.peers.livenessOf(id) === 'alive'
+  }
+
   private admit (sha: string, peer: string): Admission {
     // A peer we seeded that asks again has no good copy (it died, or its import failed).
     const mine = this.seeded.get(sha)
@@ -367,7 +370,7 @@ export class CodeManager {
       peer,
       seeded: this.seeded.get(sha) ?? new Map(),
       have: this.index.holdersOf(sha),
-      alive: (id) => id !== this.d.id && this.d.peers.livenessOf(id) === 'alive',
+      alive: (id) => this.aliveOther(id),
       now: Date.now()
     })
   }

@@ -113,9 +113,10 @@ export class CommandProcessor {
    * seen) before its register writes and this node's results, so a kill -9 or a failed write (a
    * full disk) in between would leave it half applied for good — a repeat of it is a replay and
    * refused. Run at start and once writes succeed again. Register writes are last-writer-wins and
-   * so idempotent; a fleet write aimed at this node that it never answered is recorded applied; a node action this node never answered runs now (in issue order), and one it
-   * accepted whose transition is already in our log is recorded as applied. Expired commands
-   * this node never answered are left alone, as for a node that was offline until they expired.
+   * so idempotent; a fleet write aimed at this node that it never answered is recorded applied; a
+   * node action this node never answered runs now (in issue order), and one it accepted whose
+   * transition is already in our log is recorded as applied. Expired node actions this node never
+   * answered are left alone, as for a node that was offline until they expired.
    */
   async recover (stored: CommandEnvelope[], ours: RecoveryView, issuerOf: (cmd: CommandEnvelope) => TrustEntry | undefined): Promise<RecoveryResult> {
     const out: RecoveryResult = { registers: 0, answered: 0 }

@@ -71,6 +71,8 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
   let running = false
   let timer: NodeJS.Timeout | undefined
   let sampling: Promise<Health> | undefined
+  /** Whether the sample in flight re-reads the cached probes. */
+  let samplingForced = false
 
   /** Role checks off the sampling path: a slow command check must not delay the heartbeat. */
   function kickChecks (defs: RoleDefinition[]): void {
@@ -119,7 +121,13 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
   }
 
   function refresh (opts: { force?: boolean } = {}): Promise<Health> {
-    sampling ??= sample(opts.force === true).finally(() => { sampling = undefined })
+    const force = opts.force === true
+    // A forced refresh must not settle for a cached sample already in flight: it runs after it.
+    if (sampling != null && force && !samplingForced) return sampling.catch(() => undefined).then(async () => await refresh(opts))
+    if (sampling == null) {
+      samplingForced = force
+      sampling = sample(force).finally(() => { sampling = undefined })
+    }
     return sampling
   }
 

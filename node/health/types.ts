@@ -65,7 +65,10 @@ export interface HealthCollector {
   detectRoles: () => Record<string, DetectedRole>
   /** Running version per role, from `<targetPath>/current`, by role name. */
   versions: () => Record<string, string>
-  /** Samples now; `force` ignores every probe's TTL (what the benchmark calls a full collection). */
+  /**
+   * Samples now; `force` ignores every probe's TTL (what the benchmark calls a full collection). A
+   * forced call never settles for an unforced sample already in flight: it samples after it.
+   */
   refresh: (opts?: { force?: boolean }) => Promise<Health>
   diagnostics: () => HealthDiagnostics
 }

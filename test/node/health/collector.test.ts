@@ -104,6 +104,18 @@ describe('before start and after stop', () => {
     await health.stop()
   })
 
+  it('a forced refresh does not settle for an unforced sample already in flight', async () => {
+    let reads = 0
+    const health = createHealthCollector({ stateDir: tmpdir(), roles: () => { reads++; return [] } })
+    const first = health.refresh()
+    const forced = health.refresh({ force: true })
+    await Promise.all([first, forced])
+    const afterBoth = reads
+    // The forced one re-read the roles (TTL ignored) after the first sample, not with it.
+    expect(afterBoth).toBeGreaterThan(1)
+    expect(await forced).not.toBe(await first)
+  })
+
   it('a roles() that throws is reported and treated as no roles', async () => {
     const seen: string[] = []
     const health = createHealthCollector({ stateDir: tmpdir(), roles: () => { throw new Error('store closed') } }, { onError: (p) => { seen.push(p) } })
