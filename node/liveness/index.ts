@@ -5,7 +5,8 @@
  *
  * A closed connection is the fastest signal (kill -9 resets the socket at once; the connection
  * monitor's pings catch silent partitions), but one lost connection is not death while heartbeats
- * still arrive through the gossip mesh — so a disconnect only counts when no heartbeat came after it.
+ * still arrive through other peers (lazy gossip) — so a disconnect only counts when no heartbeat
+ * came after it.
  */
 import type { Liveness } from '../../protocol/types.js'
 

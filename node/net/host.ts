@@ -31,6 +31,12 @@ export interface HostInit {
 export type SlmLibp2p = Libp2p<{ pubsub: GossipSub, identify: unknown }>
 
 const IDONTWANT_MIN_BYTES = 64 * 1024
+/** Mesh degree 0: publish goes to every connected peer, nothing is pushed on by relays. */
+const NO_MESH = { D: 0, Dlo: 0, Dhi: 0, Dout: 0, Dscore: 0 }
+/** Peers told our message ids (IHAVE) each gossipsub heartbeat: at least this many... */
+const GOSSIP_LAZY_PEERS = 3
+/** ...or this share of our peers, when that is more (a 128-peer node tells 13). */
+const GOSSIP_FACTOR = 0.1
 
 /** From + seqno of a gossipsub message: who signed it and which of theirs it is. */
 export function fastMsgId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uint8Array }): string {
@@ -66,8 +72,17 @@ export async function createHost (init: HostInit): Promise<SlmLibp2p> {
         ignoreDuplicatePublishError: true,
         emitSelf: false,
         doPX: true,
-        // A fleet is small and trusted-by-key: flood our own messages for the lowest latency.
+        // Each node publishes straight to every peer it is connected to, and there is no mesh to
+        // forward along: a fleet up to maxConnections is one hop wide, so each message arrives
+        // once instead of once per mesh peer (D=6 plus the flood: ~7 copies, each through pnet,
+        // Noise and Yamux — most of an idle fleet's CPU). Peers that missed a message (not yet
+        // connected, or beyond maxConnections in a larger fleet) get it from the lazy gossip:
+        // every heartbeat a few peers hear the ids we hold (IHAVE) and ask for what they lack.
+        // Anti-entropy stays the guarantee for events and commands.
         floodPublish: true,
+        ...NO_MESH,
+        Dlazy: GOSSIP_LAZY_PEERS,
+        gossipFactor: GOSSIP_FACTOR,
         // Every copy of a message (a node gets one from most of its peers) was signature-checked
         // before the duplicate check: most of an idle daemon's CPU. The StrictSign message id is
         // from + seqno anyway, and a fast id is cached only after its message validated.
