@@ -64,6 +64,11 @@ export class PeerTracker {
     return this.peers.get(id)?.liveness ?? this.compute(id, this.state(id))
   }
 
+  /** A heartbeat from `id` arrived: only its liveness can have changed (the tick does the rest). */
+  heard (id: string): void {
+    this.evaluateOne(id)
+  }
+
   evaluate (): void {
     for (const id of this.c.knownIds()) this.evaluateOne(id)
   }

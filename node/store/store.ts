@@ -210,15 +210,24 @@ export class LmdbStore extends ChangeFeed implements Store {
     return nodeRecord(this.state.nodes.get(id) ?? emptyNode(id), this.beats.get(id), this.assignments())
   }
 
+  /** Every node id the replica knows (stored or heard), without building their records. */
+  nodeIds (): Set<string> {
+    return new Set<string>([...this.state.nodes.keys(), ...this.beats.keys()])
+  }
+
+  /** A node's latest heartbeat and when it arrived, without building its record. */
+  lastBeat (id: string): Beat | undefined {
+    return this.beats.get(id)
+  }
+
   getNode (idOrName: string): NodeRecord | undefined {
     if (this.state.nodes.has(idOrName) || this.beats.has(idOrName)) return this.record(idOrName)
     return this.listNodes().find(n => n.name === idOrName)
   }
 
   listNodes (filter: { state?: NodeState, role?: string } = {}): NodeRecord[] {
-    const ids = new Set<string>([...this.state.nodes.keys(), ...this.beats.keys()])
     const out: NodeRecord[] = []
-    for (const id of ids) {
+    for (const id of this.nodeIds()) {
       const r = this.record(id)
       if (filter.state != null && r.state !== filter.state) continue
       if (filter.role != null && !r.roles.includes(filter.role)) continue

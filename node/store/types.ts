@@ -111,6 +111,10 @@ export interface Store {
   maxSeq: (origin: NodeId) => number
 
   applyHeartbeat: (hb: Heartbeat, receivedAt: number) => Promise<void>
+  /** Every node id the replica knows (stored or heard), without building their records. */
+  nodeIds: () => Set<NodeId>
+  /** A node's latest heartbeat and when it arrived (ms), without building its record. */
+  lastBeat: (id: NodeId) => { hb: Heartbeat, at: number } | undefined
   getNode: (idOrName: string) => NodeRecord | undefined
   listNodes: (filter?: { state?: NodeState, role?: string }) => NodeRecord[]
   history: (nodeId: NodeId, page: { limit: number, offset: number }) => Page<HistoryItem>

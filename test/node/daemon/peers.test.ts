@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { PeerTracker } from '../../../node/daemon/peers.js'
+import type { Liveness } from '../../../protocol/types.js'
+
+/** A tracker over `n` known peers whose heartbeats the test sets, counting how often it reads them. */
+function tracker (n: number): { t: PeerTracker, beats: Map<string, number>, reads: string[], changes: Array<[string, Liveness]>, clock: { now: number } } {
+  const clock = { now: 100_000 }
+  const beats = new Map<string, number>()
+  const ids = Array.from({ length: n }, (_, i) => `p${i}`)
+  for (const id of ids) beats.set(id, clock.now)
+  const reads: string[] = []
+  const changes: Array<[string, Liveness]> = []
+  const t = new PeerTracker({ suspectMultiplier: 3, unreachableMultiplier: 6 }, {
+    heartbeatOf: (id) => { reads.push(id); return { at: beats.get(id) ?? null, intervalMs: 1000 } },
+    knownIds: () => ids,
+    onChange: (id, l) => { changes.push([id, l]) },
+    now: () => clock.now
+  })
+  return { t, beats, reads, changes, clock }
+}
+
+describe('PeerTracker', () => {
+  it('a heartbeat re-evaluates only its sender, not the whole fleet (O(N) per interval, not O(N^2))', () => {
+    const { t, reads } = tracker(50)
+    t.evaluate()
+    reads.length = 0
+    t.heard('p7')
+    expect(reads).toEqual(['p7'])
+  })
+
+  it('the tick still finds silent peers: suspect, then unreachable, then alive on a heartbeat', () => {
+    const { t, beats, changes, clock } = tracker(3)
+    t.evaluate()
+    clock.now += 3_500
+    beats.set('p0', clock.now)
+    beats.set('p1', clock.now)
+    t.evaluate()
+    expect(changes).toEqual([['p2', 'suspect']])
+    clock.now += 3_000
+    beats.set('p0', clock.now)
+    beats.set('p1', clock.now)
+    t.evaluate()
+    expect(changes.at(-1)).toEqual(['p2', 'unreachable'])
+    beats.set('p2', clock.now)
+    t.heard('p2')
+    expect(changes.at(-1)).toEqual(['p2', 'alive'])
+  })
+})
