@@ -158,8 +158,23 @@ function tagged (domain: string, value: unknown): Uint8Array {
   return encoder.encode(domain + body)
 }
 
+/**
+ * Parsed public keys by their raw bytes: building a KeyObject cost more than the Ed25519 check
+ * itself, and a replica verifies the same few signers' events over and over. Bounded; the oldest
+ * entry goes first.
+ */
+const publicKeys = new Map<string, KeyObject>()
+const MAX_CACHED_KEYS = 4096
+
 function publicKeyFromRaw (raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
+  const id = Buffer.from(raw).toString('base64')
+  let key = publicKeys.get(id)
+  if (key == null) {
+    key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
+    if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.delete(publicKeys.keys().next().value as string)
+    publicKeys.set(id, key)
+  }
+  return key
 }
 
 function formatOperatorKey (key: KeyObject): string {

@@ -42,7 +42,7 @@ const MAX_LISTED = 256
 /** Members remembered for redialling; beyond it, the least recently heard is forgotten. */
 const MAX_KNOWN = 4096
 
-interface Known { addrs: Multiaddr[], failures: number, nextAt: number }
+interface Known { addrs: Multiaddr[], failures: number, nextAt: number, peer: PeerId, raw: string }
 
 export class Discovery {
   private readonly init: DiscoveryInit
@@ -82,14 +82,24 @@ export class Discovery {
   /** Called with addresses learnt from heartbeats and peer exchange. */
   learn (id: string, addrs: string[]): void {
     if (this.stopped || id === this.c.node.peerId.toString()) return
+    const listed = addrs.slice(0, 16)
+    const raw = listed.join(' ')
+    const prev = this.known.get(id)
     let peer: PeerId
-    try { peer = peerIdFromString(id) } catch { return }
-    const mas: Multiaddr[] = []
-    for (const a of addrs.slice(0, 16)) {
-      try { mas.push(multiaddr(a)) } catch {}
+    let mas: Multiaddr[]
+    if (prev?.raw === raw) {
+      // Every heartbeat repeats the same addresses: parse them once.
+      peer = prev.peer
+      mas = prev.addrs
+    } else {
+      try { peer = peerIdFromString(id) } catch { return }
+      mas = []
+      for (const a of listed) {
+        try { mas.push(multiaddr(a)) } catch {}
+      }
+      if (mas.length === 0) return
     }
-    if (mas.length === 0) return
-    this.remember(id, mas)
+    this.remember(id, peer, mas, raw)
     if (this.c.node.getConnections().length >= this.init.maxConnections) return
     if (this.c.node.getConnections(peer).length > 0) return
     this.dialKnown(id, peer, mas)
@@ -97,13 +107,13 @@ export class Discovery {
 
   /** Members we know and are not connected to (for tests and status). */
   disconnectedKnown (): string[] {
-    return [...this.known.keys()].filter((id) => this.c.node.getConnections(peerIdFromString(id)).length === 0)
+    return [...this.known].filter(([, k]) => this.c.node.getConnections(k.peer).length === 0).map(([id]) => id)
   }
 
-  private remember (id: string, addrs: Multiaddr[]): void {
+  private remember (id: string, peer: PeerId, addrs: Multiaddr[], raw: string): void {
     const prev = this.known.get(id)
     this.known.delete(id)
-    this.known.set(id, { addrs, failures: prev?.failures ?? 0, nextAt: prev?.nextAt ?? 0 })
+    this.known.set(id, { addrs, failures: prev?.failures ?? 0, nextAt: prev?.nextAt ?? 0, peer, raw })
     if (this.known.size > MAX_KNOWN) this.known.delete(this.known.keys().next().value as string)
   }
 
@@ -128,11 +138,9 @@ export class Discovery {
     for (const [id, k] of this.known) {
       if (budget <= 0) break
       if (k.nextAt > now || this.dialing.has(id)) continue
-      let peer: PeerId
-      try { peer = peerIdFromString(id) } catch { continue }
-      if (this.c.node.getConnections(peer).length > 0) continue
+      if (this.c.node.getConnections(k.peer).length > 0) continue
       budget--
-      this.dialKnown(id, peer, k.addrs)
+      this.dialKnown(id, k.peer, k.addrs)
     }
   }
 
