@@ -5,14 +5,18 @@
  * - propagation: slm, a state transition stored on its origin -> stored on all N (each daemon's
  *   own receivedAt); Serf, a user event's handler on its origin -> handlers on all N.
  * - detection: kill -9 of one member -> every survivor marked it unreachable / logged member-failed.
- * - idle RSS and CPU per process over the same window, from /proc.
+ * - idle RSS and CPU per process over the same window, from /proc, once every replica holds the
+ *   same digest (admission has spread).
+ * - idle soak (slm, at N = --soak-n): the fleet left alone for --soak-ms while every daemon's
+ *   liveness changes are recorded; any `unreachable` (or `suspect`) of a live daemon is false.
  *
- * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --heartbeat-interval MS (daemon default).
+ * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --heartbeat-interval MS (daemon default)
+ *        --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick).
  */
 import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { startFleet, type Fleet } from '../helpers/fleet.js'
-import { admitAll, converge, Observers, slmDetection, slmPropagation } from '../helpers/measure.js'
+import { admitAll, converge, Observers, settle, slmDetection, slmPropagation } from '../helpers/measure.js'
 import { sampleIdle } from '../helpers/proc-stats.js'
 import { fmt, ratio, summarize, table, type Summary } from '../helpers/report.js'
 import { slmBin } from '../helpers/slm.js'
@@ -23,6 +27,8 @@ interface Config {
   events: number
   idleMs: number
   heartbeatIntervalMs?: number
+  soakN: number
+  soakMs: number
 }
 
 /** One side's figures for one N; null where it could not be measured (see `notes`). */
@@ -32,11 +38,16 @@ interface Figures {
   detectFirst: number | null
   detectAll: number | null
   rssMiB: Summary | null
+  /** RssAnon: memory the process holds alone (RSS also counts shared file pages). */
+  anonMiB: Summary | null
   cpuPercent: Summary | null
+  /** Liveness changes of live daemons to unreachable / suspect during the idle soak. */
+  falseUnreachable: number | null
+  falseSuspect: number | null
   notes: string[]
 }
 
-const empty = (): Figures => ({ propagation: null, lost: 0, detectFirst: null, detectAll: null, rssMiB: null, cpuPercent: null, notes: [] })
+const empty = (): Figures => ({ propagation: null, lost: 0, detectFirst: null, detectAll: null, rssMiB: null, anonMiB: null, cpuPercent: null, falseUnreachable: null, falseSuspect: null, notes: [] })
 const log = (s: string): void => { console.log(`  ${new Date().toISOString().slice(11, 19)} ${s}`) }
 /** The first line for the report's notes; the whole error (with a daemon's log tail) goes to the console now. */
 const why = (err: unknown): string => {
@@ -57,6 +68,7 @@ async function measureSerf (n: number, cfg: Config): Promise<Figures> {
   try {
     const idle = await sampleIdle(fleet.agents.map((a) => a.pid), cfg.idleMs)
     out.rssMiB = summarize(idle.map((s) => s.rssKiB / 1024))
+    out.anonMiB = summarize(idle.map((s) => s.anonKiB / 1024))
     out.cpuPercent = summarize(idle.map((s) => s.cpuPercent))
     log(`serf n=${n}: propagation`)
     out.propagation = summarize(await serfPropagation(fleet, cfg.events))
@@ -85,15 +97,20 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
   })
   let obs: Observers | undefined
   try {
-    await converge(fleet)
+    // Larger fleets take longer to find each other on a 2-core box: the waits grow with N.
+    await converge(fleet, 120_000 + 3_000 * n)
     log(`slm n=${n}: converged; admitting`)
     let admitted = true
-    await admitAll(fleet).catch((err) => {
+    await admitAll(fleet, 90_000 + 2_000 * n).catch((err) => {
       admitted = false
       out.notes.push(`slm n=${n}: admit failed, propagation not measured: ${why(err)}`)
     })
+    // Idle means after admission has reached every replica, not while its events still spread.
+    const agreedMs = await settle(fleet)
+    out.notes.push(agreedMs === null ? `slm n=${n}: replicas did not agree on one digest within 180 s; idle sampled anyway` : `slm n=${n}: one replica digest ${fmt(agreedMs / 1000, 1)} s after admission`)
     const idle = await sampleIdle(fleet.nodes.map((x) => x.pid), cfg.idleMs)
     out.rssMiB = summarize(idle.map((s) => s.rssKiB / 1024))
+    out.anonMiB = summarize(idle.map((s) => s.anonKiB / 1024))
     out.cpuPercent = summarize(idle.map((s) => s.cpuPercent))
     obs = new Observers(fleet)
     await obs.ready()
@@ -106,6 +123,15 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
       } catch (err) {
         out.notes.push(`slm n=${n}: propagation: ${why(err)}`)
       }
+    }
+    if (n === cfg.soakN && cfg.soakMs > 0) {
+      log(`slm n=${n}: idle soak for ${cfg.soakMs / 1000} s`)
+      const since = Date.now()
+      await new Promise((resolve) => setTimeout(resolve, cfg.soakMs))
+      const changes = [...obs.seen.values()].flat().filter((c) => c.kind === 'liveness' && c.receivedAt >= since)
+      out.falseUnreachable = changes.filter((c) => c.liveness === 'unreachable').length
+      out.falseSuspect = changes.filter((c) => c.liveness === 'suspect').length
+      out.notes.push(`slm n=${n}: idle soak ${cfg.soakMs / 1000} s: ${out.falseUnreachable} false unreachable, ${out.falseSuspect} false suspect, over ${n * (n - 1)} observer/peer pairs`)
     }
     log(`slm n=${n}: failure detection`)
     try {
@@ -140,8 +166,10 @@ function rows (n: number, ours: Figures, serf: Figures): string[][] {
     line('detection, all survivors (ms)', ours.detectAll, serf.detectAll, 0),
     line('RSS per process, mean (MiB)', ours.rssMiB?.mean, serf.rssMiB?.mean),
     line('RSS per process, max (MiB)', ours.rssMiB?.max, serf.rssMiB?.max),
+    line('private memory per process, mean (MiB)', ours.anonMiB?.mean, serf.anonMiB?.mean),
     line('idle CPU per process, mean (% core)', ours.cpuPercent?.mean, serf.cpuPercent?.mean, 2),
-    line('idle CPU per process, max (% core)', ours.cpuPercent?.max, serf.cpuPercent?.max, 2)
+    line('idle CPU per process, max (% core)', ours.cpuPercent?.max, serf.cpuPercent?.max, 2),
+    ...(ours.falseUnreachable === null ? [] : [line('idle soak: false unreachable (count)', ours.falseUnreachable, undefined, 0)])
   ]
 }
 
@@ -149,7 +177,9 @@ export async function run (opts: BenchOptions): Promise<string> {
   const sizes = listFlag(opts.args, 'sizes', opts.quick ? [10] : [10, 30, 50])
   const cfg: Config = {
     events: numberFlag(opts.args, 'events', 20),
-    idleMs: numberFlag(opts.args, 'idle-ms', opts.quick ? 10_000 : 20_000)
+    idleMs: numberFlag(opts.args, 'idle-ms', opts.quick ? 10_000 : 20_000),
+    soakN: numberFlag(opts.args, 'soak-n', 30),
+    soakMs: numberFlag(opts.args, 'soak-ms', opts.quick ? 0 : 600_000)
   }
   const hb = numberFlag(opts.args, 'heartbeat-interval', 0)
   if (hb > 0) cfg.heartbeatIntervalMs = hb

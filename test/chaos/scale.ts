@@ -176,6 +176,8 @@ interface Step {
   readyS: number
   membershipMs: number | null
   rss: Summary
+  /** Private (anonymous) memory per daemon: what one more daemon costs the box. */
+  anon: Summary
   cpu: Summary
   tcp: Summary | null
   out: Record<string, KindFigures>
@@ -213,6 +215,7 @@ async function measureIdle (cf: ChaosFleet, idleMs: number): Promise<Omit<Step, 
   const appBytes = Object.values(out).reduce((a, v) => a + v.perNodePerSec * v.meanBytes, 0) + Object.values(inn).reduce((a, v) => a + v.perNodePerSec * v.meanBytes, 0)
   return {
     rss: summarize(idle.map((s) => s.rssKiB / 1024)),
+    anon: summarize(idle.map((s) => s.anonKiB / 1024)),
     cpu: summarize(idle.map((s) => s.cpuPercent)),
     tcp: tcpBefore === null || tcpAfter === null ? null : summarize(tcpRates(tcpBefore, tcpAfter, seconds).map((x) => x / 1024)),
     out,
@@ -319,16 +322,17 @@ export async function scale (opts: ChaosOptions, o: ScaleOptions): Promise<Scena
       const step: Step = { n: size, readyS, membershipMs, ...m }
       steps.push(step)
       const boxCpu = m.cpu.mean * size
-      res.notes.push(`N=${size}: all alive ${membershipMs === null ? 'never' : `${fmt(membershipMs / 1000, 1)} s`} after the last start; per daemon RSS mean ${fmt(m.rss.mean)} MiB (max ${fmt(m.rss.max)}), ` +
+      res.notes.push(`N=${size}: all alive ${membershipMs === null ? 'never' : `${fmt(membershipMs / 1000, 1)} s`} after the last start; per daemon RSS mean ${fmt(m.rss.mean)} MiB (max ${fmt(m.rss.max)}; private ${fmt(m.anon.mean)}), ` +
         `CPU mean ${fmt(m.cpu.mean, 2)}% (max ${fmt(m.cpu.max, 2)}%) of a core, all daemons ${fmt(boxCpu, 0)}% of the box's ${cpus().length * 100}%; ` +
         `TCP ${m.tcp === null ? '-' : `${fmt(m.tcp.mean, 1)} KiB/s`} per daemon; heartbeat ${Math.round(m.out.heartbeat?.meanBytes ?? 0)} B`)
       opts.log(`scale: ${res.notes[res.notes.length - 1]}`)
       const next = plan[k + 1]
       if (next === undefined) break
       // Stop before the box does: memory for the next step (daemons grow with N), or CPU already gone.
-      const needKiB = m.rss.mean * 1024 * (next - size) * 1.2
+      // Private memory: the file pages in RSS (node binary, LMDB map) are shared by every daemon.
+      const needKiB = m.anon.mean * 1024 * (next - size) * 1.2
       if (memAvailableKiB() - needKiB < 2 * MIN_AVAILABLE_KIB) {
-        res.failures.push(`stopped at N=${size} of ${n}: ${next} daemons would need ~${fmt(needKiB / 1024 / 1024, 1)} GiB more (at ${fmt(m.rss.mean, 0)} MiB each), ${fmt(memAvailableKiB() / 1024 / 1024, 1)} GiB available`)
+        res.failures.push(`stopped at N=${size} of ${n}: ${next} daemons would need ~${fmt(needKiB / 1024 / 1024, 1)} GiB more (at ${fmt(m.anon.mean, 0)} MiB private each), ${fmt(memAvailableKiB() / 1024 / 1024, 1)} GiB available`)
         break
       }
       if (boxCpu > cpus().length * 100 * 0.8) {

@@ -26,6 +26,27 @@ export async function converge (fleet: Fleet, timeoutMs = 120_000): Promise<void
 }
 
 /** `slm admit --all-discovered`, then waits until n1 lists every node `online`. */
+/**
+ * Waits until every running node reports the same replicaDigest (admission's events and results
+ * have reached everyone), then `quietMs` more: what "idle" means for the figures taken after it.
+ * Returns the ms until the digests agreed, or null if they did not within `timeoutMs`.
+ */
+export async function settle (fleet: Fleet, timeoutMs = 180_000, quietMs = 10_000): Promise<number | null> {
+  const t0 = Date.now()
+  const running = fleet.nodes.filter((x) => x.child !== null)
+  let agreed: number | null = null
+  try {
+    await waitFor(async () => {
+      const digests = new Set<string>()
+      await mapLimit(running, 2, async (node) => { digests.add(String((await fleet.status(node.name)).replicaDigest)) })
+      return digests.size === 1
+    }, { timeoutMs, intervalMs: 1000, what: `one replicaDigest on all ${running.length} nodes` })
+    agreed = Date.now() - t0
+  } catch {}
+  await new Promise((resolve) => setTimeout(resolve, quietMs))
+  return agreed
+}
+
 export async function admitAll (fleet: Fleet, timeoutMs = 90_000): Promise<void> {
   const args = ['admit', '--all-discovered', '--key', fleet.operatorKey]
   const r = await fleet.slm(args, { dir: fleet.nodes[0].dir })

@@ -21,8 +21,20 @@ export function clockTicks (): number {
 
 /** VmRSS of `pid` in KiB, or null if the process is gone. */
 export function rssKiB (pid: number): number | null {
+  return statusKiB(pid, 'VmRSS')
+}
+
+/**
+ * RssAnon of `pid` in KiB: the memory only this process holds. VmRSS also counts file pages (the
+ * node binary, the LMDB map) that every daemon on a host shares through the page cache.
+ */
+export function anonKiB (pid: number): number | null {
+  return statusKiB(pid, 'RssAnon')
+}
+
+function statusKiB (pid: number, field: string): number | null {
   try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return m === null ? null : Number(m[1])
   } catch {
     return null
@@ -45,6 +57,7 @@ export function cpuTicks (pid: number): number | null {
 export interface IdleSample {
   pid: number
   rssKiB: number
+  anonKiB: number
   /** Mean CPU over the window, in percent of one core. */
   cpuPercent: number
 }
@@ -63,8 +76,9 @@ export async function sampleIdle (pids: number[], windowMs: number): Promise<Idl
     const a = before.get(pid)
     const b = cpuTicks(pid)
     const rss = rssKiB(pid)
-    if (a == null || b === null || rss === null) continue
-    out.push({ pid, rssKiB: rss, cpuPercent: ((b - a) / clockTicks()) / seconds * 100 })
+    const anon = anonKiB(pid)
+    if (a == null || b === null || rss === null || anon === null) continue
+    out.push({ pid, rssKiB: rss, anonKiB: anon, cpuPercent: ((b - a) / clockTicks()) / seconds * 100 })
   }
   return out
 }
