@@ -18,6 +18,7 @@ import { cpus, loadavg } from 'node:os'
 import { startFleet, type Fleet } from '../helpers/fleet.js'
 import { admitAll, converge, Observers, settle, slmDetection, slmPropagation } from '../helpers/measure.js'
 import { sampleIdle } from '../helpers/proc-stats.js'
+import { sleep } from '../helpers/wait.js'
 import { fmt, ratio, summarize, table, type Summary } from '../helpers/report.js'
 import { slmBin } from '../helpers/slm.js'
 import { listFlag, numberFlag, type BenchOptions } from '../helpers/bench.js'
@@ -127,7 +128,7 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
     if (n === cfg.soakN && cfg.soakMs > 0) {
       log(`slm n=${n}: idle soak for ${cfg.soakMs / 1000} s`)
       const since = Date.now()
-      await new Promise((resolve) => setTimeout(resolve, cfg.soakMs))
+      await sleep(cfg.soakMs)
       const changes = [...obs.seen.values()].flat().filter((c) => c.kind === 'liveness' && c.receivedAt >= since)
       out.falseUnreachable = changes.filter((c) => c.liveness === 'unreachable').length
       out.falseSuspect = changes.filter((c) => c.liveness === 'suspect').length

@@ -7,7 +7,7 @@ import type { Change, Follower } from './follow.js'
 import type { Fleet, FleetNode } from './fleet.js'
 import { mapLimit } from './procs.js'
 import { SlmCliError } from './slm.js'
-import { waitFor } from './wait.js'
+import { sleep, waitFor } from './wait.js'
 
 /** Waits until every running node knows all `n` nodes and sees the others alive. */
 export async function converge (fleet: Fleet, timeoutMs = 120_000): Promise<void> {
@@ -25,7 +25,6 @@ export async function converge (fleet: Fleet, timeoutMs = 120_000): Promise<void
   }, { timeoutMs, intervalMs: 1000, what: `all ${running.length} nodes to see each other alive` })
 }
 
-/** `slm admit --all-discovered`, then waits until n1 lists every node `online`. */
 /**
  * Waits until every running node reports the same replicaDigest (admission's events and results
  * have reached everyone), then `quietMs` more: what "idle" means for the figures taken after it.
@@ -43,10 +42,11 @@ export async function settle (fleet: Fleet, timeoutMs = 180_000, quietMs = 10_00
     }, { timeoutMs, intervalMs: 1000, what: `one replicaDigest on all ${running.length} nodes` })
     agreed = Date.now() - t0
   } catch {}
-  await new Promise((resolve) => setTimeout(resolve, quietMs))
+  await sleep(quietMs)
   return agreed
 }
 
+/** `slm admit --all-discovered`, then waits until n1 lists every node `online`. */
 export async function admitAll (fleet: Fleet, timeoutMs = 90_000): Promise<void> {
   const args = ['admit', '--all-discovered', '--key', fleet.operatorKey]
   const r = await fleet.slm(args, { dir: fleet.nodes[0].dir })

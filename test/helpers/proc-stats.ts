@@ -21,21 +21,20 @@ export function clockTicks (): number {
 
 /** VmRSS of `pid` in KiB, or null if the process is gone. */
 export function rssKiB (pid: number): number | null {
-  return statusKiB(pid, 'VmRSS')
+  return memoryKiB(pid)?.rss ?? null
 }
 
 /**
- * RssAnon of `pid` in KiB: the memory only this process holds. VmRSS also counts file pages (the
- * node binary, the LMDB map) that every daemon on a host shares through the page cache.
+ * VmRSS and RssAnon of `pid` in KiB from one read of its status, or null if the process is gone.
+ * RssAnon is the memory only this process holds; VmRSS also counts file pages (the node binary,
+ * the LMDB map) that every daemon on a host shares through the page cache.
  */
-export function anonKiB (pid: number): number | null {
-  return statusKiB(pid, 'RssAnon')
-}
-
-function statusKiB (pid: number, field: string): number | null {
+export function memoryKiB (pid: number): { rss: number, anon: number } | null {
   try {
-    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m === null ? null : Number(m[1])
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
+    const anon = /^RssAnon:\s+(\d+)\s+kB/m.exec(status)
+    return rss === null || anon === null ? null : { rss: Number(rss[1]), anon: Number(anon[1]) }
   } catch {
     return null
   }
@@ -75,10 +74,9 @@ export async function sampleIdle (pids: number[], windowMs: number): Promise<Idl
   for (const pid of pids) {
     const a = before.get(pid)
     const b = cpuTicks(pid)
-    const rss = rssKiB(pid)
-    const anon = anonKiB(pid)
-    if (a == null || b === null || rss === null || anon === null) continue
-    out.push({ pid, rssKiB: rss, anonKiB: anon, cpuPercent: ((b - a) / clockTicks()) / seconds * 100 })
+    const mem = memoryKiB(pid)
+    if (a == null || b === null || mem === null) continue
+    out.push({ pid, rssKiB: mem.rss, anonKiB: mem.anon, cpuPercent: ((b - a) / clockTicks()) / seconds * 100 })
   }
   return out
 }
