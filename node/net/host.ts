@@ -13,6 +13,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { DEFAULT_ALLOW, DEFAULT_COLOCATION_WHITELIST, DEFAULT_MAX_CONNECTIONS } from './constants.js'
 import { fleetKeyProtector } from './pnet.js'
+import { halfWindowUpdates } from './yamux-window.js'
 
 export interface HostInit {
   privateKey: PrivateKey
@@ -45,6 +46,7 @@ export function fastMsgId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: 
 }
 
 export async function createHost (init: HostInit): Promise<SlmLibp2p> {
+  halfWindowUpdates()
   const node = await createLibp2p({
     privateKey: init.privateKey,
     start: false,
