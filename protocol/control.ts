@@ -102,6 +102,10 @@ export interface StatusView {
   state: NodeState
   listenAddrs: string[]
   peers: number
+  /** Members this node takes for alive or suspect but holds no connection to. */
+  unconnected?: number
+  /** Whether gossipsub's lazy gossip (IHAVE) is on: while any member lacks a connection. */
+  lazyGossip?: boolean
   replicaDigest: string
   liveness: Record<Liveness, number>
   nodes: number

@@ -113,6 +113,11 @@ export interface Heartbeat {
   versions: Record<string, string>
   codeSourceCandidate: boolean
   lease?: Lease
+  /**
+   * Members the sender takes for alive or suspect but holds no connection to: while any member
+   * reports more than 0, lazy gossip stays on (node/net/lazy-gossip.ts). Absent: unknown.
+   */
+  unconnected?: number
 }
 
 // ---------------------------------------------------------------------------------------------

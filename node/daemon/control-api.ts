@@ -5,6 +5,7 @@
 import type { AuditItem, CommandResultView, StatusView } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
 import { countLiveness } from '../liveness/index.js'
+import { lazyGossipOn } from '../net/index.js'
 import type { ControlHandler } from '../control/index.js'
 import type { Daemon } from './daemon.js'
 import { nodeViewOf, nodeViews } from './fleet-view.js'
@@ -33,6 +34,8 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         state: d.selfView().state,
         listenAddrs: d.listenAddrs(),
         peers: new Set(d.node.getConnections().map(c => c.remotePeer.toString())).size,
+        unconnected: d.unconnectedMembers(),
+        lazyGossip: lazyGossipOn(d.node.services.pubsub),
         replicaDigest: d.store.replicaDigest(),
         liveness: countLiveness(views.map(v => v.liveness)),
         nodes: views.length,
@@ -72,7 +75,7 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
     codeSource: () => d.code.sourceView(),
     'test.block': (p) => {
       if (process.env.SLM_TEST_HOOKS !== '1') throw new SlmError('ERR_FORBIDDEN', 'test hooks are disabled (set SLM_TEST_HOOKS=1 on the daemon)')
-      return d.setBlocked(Array.isArray(p.peers) ? p.peers.map(String) : [])
+      return d.setBlocked(Array.isArray(p.peers) ? p.peers.map(String) : [], p.connectionsOnly === true)
     }
   }
 }

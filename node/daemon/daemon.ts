@@ -15,7 +15,7 @@ import { CommandProcessor } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
-import { createHost, Discovery, Gossip, parseBootstrap, type SlmLibp2p } from '../net/index.js'
+import { createHost, Discovery, Gossip, lazyGossipNeeded, parseBootstrap, setLazyGossip, type SlmLibp2p } from '../net/index.js'
 import { defaultRoles } from '../roles/index.js'
 import { createStore, type Store } from '../store/index.js'
 import { AntiEntropy } from '../sync/index.js'
@@ -39,6 +39,8 @@ export interface DaemonOptions {
 }
 
 const SEEN_PRUNE_INTERVAL_MS = 10 * 60_000
+/** How often lazy gossip is switched on or off from what the members report. */
+const LAZY_GOSSIP_CHECK_MS = 1000
 
 export class Daemon {
   readonly config: DaemonConfig
@@ -61,13 +63,16 @@ export class Daemon {
   private control?: ControlServer
   private heartbeatTimer?: NodeJS.Timeout
   private pruneTimer?: NodeJS.Timeout
+  private lazyGossipTimer?: NodeJS.Timeout
   private readonly listeners = new Set<(c: ReplicaChange) => void>()
   private readonly opts: DaemonOptions
   private stopping = false
   /** A store write failed since the last recovery. */
   private storeFailing = false
-  /** Test-only partition: peers whose traffic we drop (set through the control socket). */
+  /** Test-only partition: peers we hang up on and refuse (set through the control socket). */
   readonly blocked = new Set<string>()
+  /** Peers whose gossip is dropped, relayed or not (test-only partitions). */
+  private readonly muted = new Set<string>()
 
   constructor (config: DaemonConfig, opts: DaemonOptions = {}) {
     this.config = config
@@ -257,6 +262,7 @@ export class Daemon {
     this.reconciler.start()
     this.pruneSeenNow()
     this.pruneTimer = setInterval(() => { this.pruneSeenNow() }, SEEN_PRUNE_INTERVAL_MS).unref()
+    this.lazyGossipTimer = setInterval(() => { this.updateLazyGossip() }, LAZY_GOSSIP_CHECK_MS).unref()
     this.recoverCommands().catch((err) => { this.log.warn({ err: String(err) }, 'command recovery failed') })
     this.log.info({ nodeId: localId, listen: this.listenAddrs() }, 'slm daemon started')
     this.opts.onReady?.()
@@ -267,6 +273,7 @@ export class Daemon {
     this.stopping = true
     clearTimeout(this.heartbeatTimer)
     clearInterval(this.pruneTimer)
+    clearInterval(this.lazyGossipTimer)
     this.reconciler?.stop()
     this.code?.stop()
     this.peers?.stop()
@@ -324,8 +331,29 @@ export class Daemon {
       detectedRoles: this.health.detectRoles(),
       versions: this.health.versions(),
       codeSourceCandidate: this.config.codeSource.repo != null,
-      ...(this.code.lease() != null ? { lease: this.code.lease()! } : {})
+      ...(this.code.lease() != null ? { lease: this.code.lease()! } : {}),
+      unconnected: this.unconnectedMembers()
     }
+  }
+
+  /** Members we take for alive or suspect but hold no connection to (their gossip may miss us). */
+  unconnectedMembers (): number {
+    let n = 0
+    for (const id of this.store.nodeIds()) {
+      if (id === this.id || this.peers.isConnected(id)) continue
+      if (this.peers.livenessOf(id) !== 'unreachable') n++
+    }
+    return n
+  }
+
+  /** Lazy gossip on while we or any live member we hear lacks a connection (lazy-gossip.ts). */
+  updateLazyGossip (): void {
+    const reported: Array<number | undefined> = []
+    for (const id of this.store.nodeIds()) {
+      if (id === this.id || this.peers.livenessOf(id) !== 'alive') continue
+      reported.push(this.store.lastBeat(id)?.hb.unconnected)
+    }
+    setLazyGossip(this.node.services.pubsub, lazyGossipNeeded(this.unconnectedMembers(), reported))
   }
 
   private async beat (): Promise<void> {
@@ -346,12 +374,18 @@ export class Daemon {
     this.beat().catch(() => {}).finally(() => { this.scheduleHeartbeat() })
   }
 
-  /** Test-only partition: drop gossip from these peers and hang up on them. */
-  setBlocked (peers: string[]): { blocked: string[] } {
+  /**
+   * Test-only partition: hang up on these peers, refuse their connections and drop their gossip.
+   * With `connectionsOnly` their gossip still counts when another peer relays it (a missing link,
+   * not a split: what lazy gossip repairs).
+   */
+  setBlocked (peers: string[], connectionsOnly = false): { blocked: string[] } {
     this.blocked.clear()
+    this.muted.clear()
     for (const p of peers) {
       const id = this.store.getNode(p)?.id ?? p
       this.blocked.add(id)
+      if (!connectionsOnly) this.muted.add(id)
       for (const conn of this.node.getConnections()) {
         if (conn.remotePeer.toString() === id) void conn.close().catch(() => {})
       }
@@ -370,7 +404,7 @@ export class Daemon {
   }
 
   private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined, bytes = 0): void {
-    if (this.blocked.has(from) || (source != null && this.blocked.has(source.toString()))) return
+    if (this.muted.has(from) || (source != null && this.muted.has(source.toString()))) return
     this.metrics.gossipIn(msg.kind, bytes)
     switch (msg.kind) {
       case 'heartbeat': {

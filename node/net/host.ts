@@ -14,6 +14,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import { DEFAULT_ALLOW, DEFAULT_COLOCATION_WHITELIST, DEFAULT_MAX_CONNECTIONS } from './constants.js'
 import { fleetKeyProtector } from './pnet.js'
 import { halfWindowUpdates } from './yamux-window.js'
+import { GOSSIP_FACTOR, GOSSIP_LAZY_PEERS } from './lazy-gossip.js'
 
 export interface HostInit {
   privateKey: PrivateKey
@@ -34,10 +35,6 @@ export type SlmLibp2p = Libp2p<{ pubsub: GossipSub, identify: unknown }>
 const IDONTWANT_MIN_BYTES = 64 * 1024
 /** Mesh degree 0: publish goes to every connected peer, nothing is pushed on by relays. */
 const NO_MESH = { D: 0, Dlo: 0, Dhi: 0, Dout: 0, Dscore: 0 }
-/** Peers told our message ids (IHAVE) each gossipsub heartbeat: at least this many... */
-const GOSSIP_LAZY_PEERS = 3
-/** ...or this share of our peers, when that is more (a 128-peer node tells 13). */
-const GOSSIP_FACTOR = 0.1
 
 /** From + seqno of a gossipsub message: who signed it and which of theirs it is. */
 export function fastMsgId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: Uint8Array }): string {
@@ -79,8 +76,9 @@ export async function createHost (init: HostInit): Promise<SlmLibp2p> {
         // once instead of once per mesh peer (D=6 plus the flood: ~7 copies, each through pnet,
         // Noise and Yamux — most of an idle fleet's CPU). Peers that missed a message (not yet
         // connected, or beyond maxConnections in a larger fleet) get it from the lazy gossip:
-        // every heartbeat a few peers hear the ids we hold (IHAVE) and ask for what they lack.
-        // Anti-entropy stays the guarantee for events and commands.
+        // every heartbeat a few peers hear the ids we hold (IHAVE) and ask for what they lack,
+        // while anyone could lack something (lazy-gossip.ts turns it off in a fully connected
+        // fleet). Anti-entropy stays the guarantee for events and commands.
         floodPublish: true,
         ...NO_MESH,
         Dlazy: GOSSIP_LAZY_PEERS,

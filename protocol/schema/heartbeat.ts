@@ -65,5 +65,6 @@ export const heartbeatSchema: z.ZodType<Heartbeat> = z.strictObject({
   detectedRoles: record(name, detectedRoleSchema),
   versions: record(name, text(128)),
   codeSourceCandidate: z.boolean(),
-  lease: leaseSchema.optional()
+  lease: leaseSchema.optional(),
+  unconnected: count.optional()
 })

@@ -9,7 +9,7 @@ import { newCommandId } from '../../protocol/ids.js'
 import { signCommand } from '../../protocol/sign.js'
 import { PROTOCOL_VERSION, type CommandEnvelope } from '../../protocol/types.js'
 import { ControlClient } from '../../node/control/index.js'
-import { startFleet, type Fleet } from '../helpers/index.js'
+import { sleep, startFleet, type Fleet } from '../helpers/index.js'
 import { converge } from '../helpers/measure.js'
 import { testConfig } from './test-config.js'
 
@@ -50,6 +50,8 @@ describe('slm daemon fleet on loopback', () => {
   let fleet: Fleet
 
   beforeAll(async () => {
+    // test.block (a missing link, below) is refused unless the daemons run with SLM_TEST_HOOKS=1.
+    process.env.SLM_TEST_HOOKS = '1'
     fleet = await startFleet({ n: 5, heartbeatIntervalMs: 500, extraArgs: ['--config', testConfig()] })
   }, 120_000)
 
@@ -109,4 +111,37 @@ describe('slm daemon fleet on loopback', () => {
     const n1 = await fleet.status('n1')
     expect(n5.replicaDigest).toBe(n1.replicaDigest)
   }, 180_000)
+
+  it('lazy gossip is off while every member is connected, and a missing link turns it on and is bridged', async () => {
+    await converge(fleet, 60_000)
+    const all = async (): Promise<any[]> => await Promise.all(fleet.nodes.map(async n => await fleet.status(n.name)))
+    await fleet.waitFor(async () => (await all()).every(s => s.lazyGossip === false && s.unconnected === 0),
+      { timeoutMs: 20_000, intervalMs: 250, what: 'lazy gossip off on every node of a fully connected fleet' })
+
+    // n3 refuses connections with n1 but still takes n1's gossip when relayed: n1's heartbeats can
+    // reach n3 only through the lazy gossip (IHAVE/IWANT) of the three peers both share.
+    const n1 = fleet.node('n1').nodeId
+    const block = async (peers: string[]): Promise<void> => {
+      const client = await ControlClient.connect(join(fleet.node('n3').dir, 'control.sock'))
+      try { await client.call('test.block', { peers, connectionsOnly: true }) } finally { client.close() }
+    }
+    await block([n1])
+    try {
+      await fleet.waitFor(async () => (await fleet.status('n3')).unconnected === 1 && (await all()).every(s => s.lazyGossip === true),
+        { timeoutMs: 20_000, intervalMs: 250, what: "n3's missing link reported and lazy gossip on everywhere" })
+      // Longer than the unreachable window (6 x 500 ms) several times over: n1 never leaves n3's view.
+      const seen = new Set<string>()
+      for (let i = 0; i < 32; i++) {
+        seen.add((await fleet.nodesOf('n3')).find((n: any) => n.id === n1).liveness)
+        await sleep(250)
+      }
+      expect(seen.has('unreachable')).toBe(false)
+      expect((await fleet.status('n3')).unconnected).toBe(1)
+    } finally {
+      await block([])
+    }
+    // Discovery redials the link; once every member reports none missing, lazy gossip stops again.
+    await fleet.waitFor(async () => (await all()).every(s => s.lazyGossip === false && s.unconnected === 0),
+      { timeoutMs: 60_000, intervalMs: 500, what: 'lazy gossip off again after the link came back' })
+  }, 150_000)
 })
