@@ -162,6 +162,7 @@ export class Daemon {
       knownIds: () => { const ids = this.store.nodeIds(); ids.delete(localId); return ids },
       onChange: (id, liveness) => {
         this.emitChange({ receivedAt: Date.now(), kind: 'liveness', origin: id, seq: null, type: 'liveness', liveness })
+        if (liveness === 'unreachable') this.hangUp(id)
       }
     })
 
@@ -333,6 +334,23 @@ export class Daemon {
       codeSourceCandidate: this.config.codeSource.repo != null,
       ...(this.code.lease() != null ? { lease: this.code.lease()! } : {}),
       unconnected: this.unconnectedMembers()
+    }
+  }
+
+  /**
+   * Closes what still looks like a connection to a member we no longer hear (no heartbeat for the
+   * unreachable window, directly or relayed): after a silent partition or a power cut it would
+   * otherwise stay open for TCP's ~15 minutes of retries, and gossip would keep going into it even
+   * after the member came back on a new connection. Discovery redials it with backoff. This is the
+   * job libp2p's connection monitor did with a ping per connection every 30 s (most of a large
+   * idle fleet's streams), so the monitor is off (host.ts).
+   */
+  private hangUp (id: string): void {
+    let peer: PeerId
+    try { peer = peerIdFromString(id) } catch { return }
+    for (const conn of this.node.getConnections(peer)) {
+      this.log.info({ peer: id }, 'hanging up on an unreachable member')
+      conn.abort(new Error('member unreachable: no heartbeat within the unreachable window'))
     }
   }
 

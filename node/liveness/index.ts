@@ -3,8 +3,8 @@
  * unreachable for every peer from when its heartbeats arrived and what our connections say. Pure:
  * time is passed in.
  *
- * A closed connection is the fastest signal (kill -9 resets the socket at once; the connection
- * monitor's pings catch silent partitions), but one lost connection is not death while heartbeats
+ * A closed connection is the fastest signal (kill -9 resets the socket at once; a silent partition
+ * shows as heartbeats stopping, and the daemon then hangs up), but one lost connection is not death while heartbeats
  * still arrive through other peers (lazy gossip) — so a disconnect only counts when no heartbeat
  * came after it.
  */

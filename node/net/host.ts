@@ -1,6 +1,6 @@
 /**
  * Builds the libp2p node: TCP + pnet (the fleet key, our own protector: pnet.ts) + Noise + Yamux,
- * identify, ping-based connection monitor, and gossipsub with StrictSign. Only assembly lives here; behaviour is in gossip.ts,
+ * identify, and gossipsub with StrictSign. Only assembly lives here; behaviour is in gossip.ts,
  * sync/ and discovery.ts.
  */
 import { noise } from '@chainsafe/libp2p-noise'
@@ -57,7 +57,9 @@ export async function createHost (init: HostInit): Promise<SlmLibp2p> {
       allow: init.allow ?? DEFAULT_ALLOW,
       inboundConnectionThreshold: 50
     },
-    connectionMonitor: { pingInterval: 30_000 },
+    // A ping stream per connection every 30 s was a large idle fleet's busiest traffic; the daemon
+    // hangs up on members its liveness finds unreachable instead (Daemon.hangUp).
+    connectionMonitor: { enabled: false },
     connectionGater: {
       denyDialPeer: async (peer) => init.isBlocked?.(peer.toString()) ?? false,
       denyInboundEncryptedConnection: async (peer) => init.isBlocked?.(peer.toString()) ?? false,

@@ -93,6 +93,23 @@ describe('slm daemon fleet on loopback', () => {
       { timeoutMs: 30_000, what: 'n4 alive again on n1' })
   })
 
+  it('a member gone silent (SIGSTOP: its sockets stay open) is hung up on once unreachable, and rejoins after SIGCONT', async () => {
+    await converge(fleet, 60_000)
+    const n2 = fleet.node('n2')
+    const connectedTo = async (on: string): Promise<boolean> => (await fleet.status(on)).peers === 4
+    expect(await connectedTo('n1')).toBe(true)
+    process.kill(n2.pid, 'SIGSTOP')
+    try {
+      await fleet.waitFor(async () => (await fleet.nodesOf('n1')).find((n: any) => n.name === 'n2').liveness === 'unreachable',
+        { timeoutMs: 30_000, intervalMs: 200, what: 'n2 unreachable on n1' })
+      // The kernel still holds n2's end open; only the daemon's hang-up closes the connection.
+      await fleet.waitFor(async () => (await fleet.status('n1')).peers === 3, { timeoutMs: 10_000, intervalMs: 200, what: 'n1 to hang up on n2' })
+    } finally {
+      process.kill(n2.pid, 'SIGCONT')
+    }
+    await converge(fleet, 60_000)
+  }, 120_000)
+
   it('a node stopped while 1,000 changes happen elsewhere catches up to the same replica digest', async () => {
     await fleet.kill('n5', 'SIGTERM')
     await submitTagCommands(fleet, 'n1', [fleet.node('n2').nodeId, fleet.node('n3').nodeId, fleet.node('n5').nodeId], 1000)
