@@ -101,7 +101,7 @@ export async function issue (cmd: Command, action: Action, target: Target, param
         if (g.json) printJsonLine(view)
         else print(`${view.nodeName.padEnd(16)} ${view.status}${view.reason != null ? `: ${view.reason}` : ''}`)
         onResult?.()
-      })
+      }, { skipKinds: ['heartbeat', 'liveness'] })
     }
     await client.call('submit', { command: envelope })
     if (waitS == null) {

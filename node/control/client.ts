@@ -56,7 +56,10 @@ export class ControlClient {
     })
   }
 
-  /** Streams every replica change the daemon stores; resolves to an unsubscribe function. */
+  /**
+   * Streams every replica change the daemon stores; resolves to an unsubscribe function once the
+   * daemon has acknowledged. `params.skipKinds` (e.g. `['heartbeat']`): kinds the daemon does not send.
+   */
   async subscribe (onChange: (c: ReplicaChange) => void, params: Record<string, unknown> = {}): Promise<() => void> {
     if (this.closed) throw new ControlClosedError()
     const id = this.nextId++

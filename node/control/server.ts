@@ -75,7 +75,10 @@ export function createControlServer (init: ControlServerInit, components: Contro
   async function dispatch (socket: Socket, req: ControlRequest, streams: Map<number, () => void>): Promise<void> {
     const params = (typeof req.params === 'object' && req.params != null) ? req.params : {}
     if (req.method === 'subscribe') {
+      // Kinds the client will not read (e.g. every heartbeat of a large fleet) are not sent at all.
+      const skip = new Set(Array.isArray(params.skipKinds) ? params.skipKinds.filter((k): k is string => typeof k === 'string') : [])
       const off = components.subscribe((change) => {
+        if (skip.has(change.kind)) return
         // A client that stops reading must not grow our memory without bound.
         if (socket.writableLength > 16 * 1024 * 1024) { socket.destroy(); return }
         writeLine(socket, { id: req.id, push: change })

@@ -44,7 +44,7 @@ export async function flood (opts: ChaosOptions, o: { n?: number, durationMs?: n
         const who = fleet.nodes.find((x) => x.nodeId === ch.origin)?.name ?? ch.origin
         if (ch.liveness === 'unreachable') falseAlarms.push(`${node.name} marked ${who} unreachable`)
         if (ch.liveness === 'suspect') suspects++
-      }, { heartbeats: true })
+      }, { skipKinds: ['heartbeat'] })
     }
     const before = await controls.statuses()
     const rssBefore = new Map(fleet.nodes.map((x) => [x.name, rssKiB(x.pid) ?? 0]))

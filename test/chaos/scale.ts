@@ -238,7 +238,7 @@ async function measurePropagation (cf: ChaosFleet, transitions: number, subs: Co
       const m = seen.get(key) ?? new Map<string, number>()
       if (!m.has(node.nodeId)) m.set(node.nodeId, ch.receivedAt)
       seen.set(key, m)
-    })
+    }, { skipKinds: ['heartbeat', 'liveness'] })
   }
   const since = Date.now()
   let sent = 0

@@ -3,7 +3,9 @@
  * from each daemon's own `receivedAt` stamps (one host, one clock), not from the harness, so CLI
  * start-up and polling delays do not enter the figures.
  */
-import type { Change, Follower } from './follow.js'
+import { join } from 'node:path'
+import { CONTROL_SOCKET_NAME, ControlClient } from '../../node/control/index.js'
+import type { Change } from './follow.js'
 import type { Fleet, FleetNode } from './fleet.js'
 import { mapLimit } from './procs.js'
 import { SlmCliError } from './slm.js'
@@ -55,24 +57,40 @@ export async function admitAll (fleet: Fleet, timeoutMs = 90_000): Promise<void>
     { timeoutMs, intervalMs: 1000, what: 'every node online after admit' })
 }
 
-/** One follower per running node, recording every change each node stores, by observer name. */
+/**
+ * One control-socket subscription per running node, in-process, recording every change each node
+ * stores by observer name. Heartbeats are left out by the daemon itself (liveness changes are kept
+ * for failure detection): 30 `slm events --follow` processes each woken by every heartbeat loaded
+ * the very box whose propagation they measured. The CLI stream has its own integration tests.
+ */
 export class Observers {
   readonly seen = new Map<string, Change[]>()
-  private readonly followers: Follower[] = []
+  private readonly clients: ControlClient[] = []
+  private readonly subscribed: Promise<void>
 
   constructor (fleet: Fleet) {
     const running = fleet.nodes.filter((x) => x.child !== null)
     if (running.length === 0) throw new Error('no daemon of the fleet is running')
-    for (const node of running) {
-      const list: Change[] = []
-      this.seen.set(node.name, list)
-      // Heartbeats are dropped unparsed; liveness changes are kept for failure detection.
-      this.followers.push(fleet.follow(node.name, (c) => { list.push(c) }, { heartbeats: true, skipKinds: ['heartbeat'] }))
-    }
+    for (const node of running) this.seen.set(node.name, [])
+    this.subscribed = Promise.all(running.map(async (node) => {
+      const list = this.seen.get(node.name)!
+      const client = await ControlClient.connect(join(node.dir, CONTROL_SOCKET_NAME))
+      this.clients.push(client)
+      await client.subscribe((c) => { list.push(c as unknown as Change) }, { skipKinds: ['heartbeat'] })
+    })).then(() => {})
+    this.subscribed.catch(() => {}) // reported by ready()
   }
 
+  /** Resolves once every node has acknowledged its subscription: nothing stored after is missed. */
   async ready (timeoutMs = 60_000): Promise<void> {
-    await Promise.all(this.followers.map(async (f) => { await f.ready(timeoutMs) }))
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([this.subscribed, new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => { reject(new Error(`observers not subscribed within ${timeoutMs} ms`)) }, timeoutMs)
+      })])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** When `observer` stored the transition `origin#seq`, or undefined. */
@@ -86,7 +104,7 @@ export class Observers {
   }
 
   async stop (): Promise<void> {
-    await Promise.all(this.followers.map(async (f) => { await f.stop() }))
+    for (const c of this.clients) c.close()
   }
 }
 

@@ -33,7 +33,7 @@ export function register (program: Command): void {
           if (opts.heartbeats !== true && (c.kind === 'heartbeat' || c.kind === 'liveness')) return
           if (g.json) printJsonLine(c)
           else print(human(c))
-        }, { heartbeats: opts.heartbeats === true })
+        }, opts.heartbeats === true ? {} : { skipKinds: ['heartbeat', 'liveness'] })
       })
     })
 }
