@@ -317,12 +317,16 @@ export async function scale (opts: ChaosOptions, o: ScaleOptions): Promise<Scena
       const membershipMs = await waitMembership(cf, 600_000)
       if (membershipMs === null) res.failures.push(`N=${size}: membership did not converge within 600 s`)
       if (!(await admitRunning(cf, size, 600_000))) res.failures.push(`N=${size}: not every node came online after admit`)
-      await sleep(5000)
+      // Idle means after admission has reached every replica (as in the fleet bench): sampled 5 s
+      // after admit, a large step still carried its admission's events and their anti-entropy.
+      const agreedMs = await waitDigestsEqual(controls, 300_000, 2000)
+      if (agreedMs === null) res.notes.push(`N=${size}: replicas did not agree on one digest within 300 s of admission; idle sampled anyway`)
+      await sleep(10_000)
       const m = await measureIdle(cf, idleMs)
       const step: Step = { n: size, readyS, membershipMs, ...m }
       steps.push(step)
       const boxCpu = m.cpu.mean * size
-      res.notes.push(`N=${size}: all alive ${membershipMs === null ? 'never' : `${fmt(membershipMs / 1000, 1)} s`} after the last start; per daemon RSS mean ${fmt(m.rss.mean)} MiB (max ${fmt(m.rss.max)}; private ${fmt(m.anon.mean)}), ` +
+      res.notes.push(`N=${size}: all alive ${membershipMs === null ? 'never' : `${fmt(membershipMs / 1000, 1)} s`} after the last start, one digest ${agreedMs === null ? 'never' : `${fmt(agreedMs / 1000, 1)} s`} after admission; per daemon RSS mean ${fmt(m.rss.mean)} MiB (max ${fmt(m.rss.max)}; private ${fmt(m.anon.mean)}), ` +
         `CPU mean ${fmt(m.cpu.mean, 2)}% (max ${fmt(m.cpu.max, 2)}%) of a core, all daemons ${fmt(boxCpu, 0)}% of the box's ${cpus().length * 100}%; ` +
         `TCP ${m.tcp === null ? '-' : `${fmt(m.tcp.mean, 1)} KiB/s`} per daemon; heartbeat ${Math.round(m.out.heartbeat?.meanBytes ?? 0)} B`)
       opts.log(`scale: ${res.notes[res.notes.length - 1]}`)
