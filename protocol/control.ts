@@ -102,7 +102,7 @@ export interface StatusView {
   state: NodeState
   listenAddrs: string[]
   peers: number
-  /** Members this node takes for alive or suspect but holds no connection to. */
+  /** Members this node heard from lately but holds no connection to. */
   unconnected?: number
   /** Whether gossipsub's lazy gossip (IHAVE) is on: while any member lacks a connection. */
   lazyGossip?: boolean

@@ -114,8 +114,8 @@ export interface Heartbeat {
   codeSourceCandidate: boolean
   lease?: Lease
   /**
-   * Members the sender takes for alive or suspect but holds no connection to: while any member
-   * reports more than 0, lazy gossip stays on (node/net/lazy-gossip.ts). Absent: unknown.
+   * Members the sender heard from lately but holds no connection to: while any member reports
+   * more than 0, lazy gossip stays on (node/net/lazy-gossip.ts). Absent: unknown.
    */
   unconnected?: number
 }

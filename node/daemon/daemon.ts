@@ -41,6 +41,8 @@ export interface DaemonOptions {
 const SEEN_PRUNE_INTERVAL_MS = 10 * 60_000
 /** How often lazy gossip is switched on or off from what the members report. */
 const LAZY_GOSSIP_CHECK_MS = 1000
+/** How long an unreachable member we heard from still counts as a missing link (keeps lazy gossip on). */
+const UNCONNECTED_MEMORY_MS = 10 * 60_000
 
 export class Daemon {
   readonly config: DaemonConfig
@@ -64,6 +66,7 @@ export class Daemon {
   private heartbeatTimer?: NodeJS.Timeout
   private pruneTimer?: NodeJS.Timeout
   private lazyGossipTimer?: NodeJS.Timeout
+  private readonly hangUpTimers = new Set<NodeJS.Timeout>()
   private readonly listeners = new Set<(c: ReplicaChange) => void>()
   private readonly opts: DaemonOptions
   private stopping = false
@@ -162,7 +165,7 @@ export class Daemon {
       knownIds: () => { const ids = this.store.nodeIds(); ids.delete(localId); return ids },
       onChange: (id, liveness) => {
         this.emitChange({ receivedAt: Date.now(), kind: 'liveness', origin: id, seq: null, type: 'liveness', liveness })
-        if (liveness === 'unreachable') this.hangUp(id)
+        if (liveness === 'unreachable') this.hangUpLater(id)
       }
     })
 
@@ -275,6 +278,7 @@ export class Daemon {
     clearTimeout(this.heartbeatTimer)
     clearInterval(this.pruneTimer)
     clearInterval(this.lazyGossipTimer)
+    for (const t of this.hangUpTimers) clearTimeout(t)
     this.reconciler?.stop()
     this.code?.stop()
     this.peers?.stop()
@@ -345,6 +349,19 @@ export class Daemon {
    * job libp2p's connection monitor did with a ping per connection every 30 s (most of a large
    * idle fleet's streams), so the monitor is off (host.ts).
    */
+  private hangUpLater (id: string): void {
+    // Only after one more unreachable window in which it stayed so: on a starved host heartbeats
+    // come late and liveness flaps, and a dropped connection would then turn a late beat into a
+    // lost link (redialled with backoff) instead of a liveness blip.
+    const intervalMs = this.store.lastBeat(id)?.hb.intervalMs ?? this.config.heartbeatIntervalMs
+    const t = setTimeout(() => {
+      this.hangUpTimers.delete(t)
+      if (!this.stopping && this.peers.livenessOf(id) === 'unreachable') this.hangUp(id)
+    }, intervalMs * this.config.unreachableMultiplier)
+    t.unref()
+    this.hangUpTimers.add(t)
+  }
+
   private hangUp (id: string): void {
     let peer: PeerId
     try { peer = peerIdFromString(id) } catch { return }
@@ -354,12 +371,19 @@ export class Daemon {
     }
   }
 
-  /** Members we take for alive or suspect but hold no connection to (their gossip may miss us). */
+  /**
+   * Members we hold no connection to and heard from lately (alive, suspect, or unreachable for
+   * less than UNCONNECTED_MEMORY_MS): their gossip may miss us. Unreachable ones count too: after
+   * a hang-up or a healed partition only lazy gossip brings their heartbeats back before discovery
+   * redials them; a member silent for longer is taken for gone and stops keeping gossip on.
+   */
   unconnectedMembers (): number {
+    const now = Date.now()
     let n = 0
     for (const id of this.store.nodeIds()) {
       if (id === this.id || this.peers.isConnected(id)) continue
-      if (this.peers.livenessOf(id) !== 'unreachable') n++
+      const at = this.store.lastBeat(id)?.at
+      if (this.peers.livenessOf(id) !== 'unreachable' || (at != null && now - at < UNCONNECTED_MEMORY_MS)) n++
     }
     return n
   }
