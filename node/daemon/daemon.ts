@@ -66,7 +66,8 @@ export class Daemon {
   private heartbeatTimer?: NodeJS.Timeout
   private pruneTimer?: NodeJS.Timeout
   private lazyGossipTimer?: NodeJS.Timeout
-  private readonly hangUpTimers = new Set<NodeJS.Timeout>()
+  /** One pending hang-up per member: liveness flapping to unreachable again does not add timers. */
+  private readonly hangUpTimers = new Map<string, NodeJS.Timeout>()
   private readonly listeners = new Set<(c: ReplicaChange) => void>()
   private readonly opts: DaemonOptions
   private stopping = false
@@ -278,7 +279,7 @@ export class Daemon {
     clearTimeout(this.heartbeatTimer)
     clearInterval(this.pruneTimer)
     clearInterval(this.lazyGossipTimer)
-    for (const t of this.hangUpTimers) clearTimeout(t)
+    for (const t of this.hangUpTimers.values()) clearTimeout(t)
     this.reconciler?.stop()
     this.code?.stop()
     this.peers?.stop()
@@ -353,13 +354,14 @@ export class Daemon {
     // Only after one more unreachable window in which it stayed so: on a starved host heartbeats
     // come late and liveness flaps, and a dropped connection would then turn a late beat into a
     // lost link (redialled with backoff) instead of a liveness blip.
+    if (this.hangUpTimers.has(id)) return
     const intervalMs = this.store.lastBeat(id)?.hb.intervalMs ?? this.config.heartbeatIntervalMs
     const t = setTimeout(() => {
-      this.hangUpTimers.delete(t)
+      this.hangUpTimers.delete(id)
       if (!this.stopping && this.peers.livenessOf(id) === 'unreachable') this.hangUp(id)
     }, intervalMs * this.config.unreachableMultiplier)
     t.unref()
-    this.hangUpTimers.add(t)
+    this.hangUpTimers.set(id, t)
   }
 
   private hangUp (id: string): void {
