@@ -12,7 +12,7 @@ import { hlcMs } from '../../protocol/hlc.js'
 import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protocol/types.js'
 import { affectedRoles, resolveTargetPath } from '../roles/index.js'
 import type { Daemon } from '../daemon/daemon.js'
-import { nodeViews } from '../daemon/fleet-view.js'
+import { nodeViewOf, nodeViews } from '../daemon/fleet-view.js'
 import { runShell } from '../exec/index.js'
 import { runRoleChecks } from '../health/index.js'
 import { currentHolder, decide, type Candidate } from './election.js'
@@ -108,13 +108,20 @@ export class CodeManager {
 
   transferStats (): CodeTransferStats { return { ...this.stats } }
 
+  // Runs on every tick (and every holder() call): from the heartbeats alone, not whole node
+  // records, which cost O(fleet) allocations a second on every daemon.
   private members (): Candidate[] {
-    return this.d.store.listNodes().map((n) => ({
-      id: n.id,
-      alive: n.id === this.d.id || this.d.peers.livenessOf(n.id) === 'alive',
-      candidate: n.id === this.d.id ? this.d.config.codeSource.repo != null : (n.heartbeat?.codeSourceCandidate ?? false),
-      ...(n.heartbeat?.lease != null ? { lease: n.heartbeat.lease } : {})
-    }))
+    const out: Candidate[] = []
+    for (const id of this.d.store.nodeIds()) {
+      const hb = this.d.store.lastBeat(id)?.hb
+      out.push({
+        id,
+        alive: id === this.d.id || this.d.peers.livenessOf(id) === 'alive',
+        candidate: id === this.d.id ? this.d.config.codeSource.repo != null : (hb?.codeSourceCandidate ?? false),
+        ...(hb?.lease != null ? { lease: hb.lease } : {})
+      })
+    }
+    return out
   }
 
   currentLease (): Lease | null {
@@ -232,16 +239,18 @@ export class CodeManager {
 
   private async rollout (): Promise<void> {
     if (this.deploying) return
-    const me = nodeViews(this.d).find(v => v.id === this.d.id)
+    const me = nodeViewOf(this.d, this.d.id)
     if (me == null || me.state === 'retired' || me.state === 'deprovisioning') return
     for (const roleName of me.roles) {
       const desired = this.desired(roleName)
       const role = this.d.store.roles().find(r => r.name === roleName)
       if (desired == null || role == null) continue
-      const target = resolveTargetPath(role, this.d.config.dir)
-      const members = this.rolloutMembers(roleName).map(m => m.id === this.d.id ? { ...m, running: null } : m)
-      const self = members.find(m => m.id === this.d.id)
-      if (self != null) self.running = await runningSha(target)
+      const running = await runningSha(resolveTargetPath(role, this.d.config.dir))
+      // In sync, or this commit already failed here: decided without the fleet (the rest of
+      // decideDeploy needs every member's view, O(fleet) work each tick on every daemon).
+      const own = this.index.latestReport(this.d.id, roleName)
+      if (running === desired.sha || (own?.sha === desired.sha && (own.status === 'failed' || own.status === 'rolled_back'))) continue
+      const members = this.rolloutMembers(roleName).map(m => m.id === this.d.id ? { ...m, running } : m)
       const decision = decideDeploy(desired, members, this.d.id, me.state.startsWith('maintenance_'))
       if (!decision.go) continue
       this.deploying = true
