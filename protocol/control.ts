@@ -102,7 +102,9 @@ export interface StatusView {
   state: NodeState
   listenAddrs: string[]
   peers: number
-  /** Members this node heard from lately but holds no connection to. */
+  /** Peers our gossip reaches directly: subscribed to the fleet topic, scored above gossipsub's publish threshold. */
+  gossipPeers?: number
+  /** Members this node heard from lately but whose gossip does not reach it directly (no connection or no gossip stream). */
   unconnected?: number
   /** Whether gossipsub's lazy gossip (IHAVE) is on: while any member lacks a connection. */
   lazyGossip?: boolean

@@ -5,7 +5,7 @@
 import type { AuditItem, CommandResultView, StatusView } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
 import { countLiveness } from '../liveness/index.js'
-import { lazyGossipOn } from '../net/index.js'
+import { FLEET_TOPIC, lazyGossipOn, publishTargets } from '../net/index.js'
 import type { ControlHandler } from '../control/index.js'
 import type { Daemon } from './daemon.js'
 import { nodeViewOf, nodeViews } from './fleet-view.js'
@@ -34,6 +34,7 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         state: d.selfView().state,
         listenAddrs: d.listenAddrs(),
         peers: new Set(d.node.getConnections().map(c => c.remotePeer.toString())).size,
+        gossipPeers: publishTargets(d.node.services.pubsub, FLEET_TOPIC).size,
         unconnected: d.unconnectedMembers(),
         lazyGossip: lazyGossipOn(d.node.services.pubsub),
         replicaDigest: d.store.replicaDigest(),

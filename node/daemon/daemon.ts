@@ -15,7 +15,7 @@ import { CommandProcessor } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
-import { createHost, Discovery, Gossip, lazyGossipNeeded, parseBootstrap, setLazyGossip, type SlmLibp2p } from '../net/index.js'
+import { createHost, Discovery, FLEET_TOPIC, Gossip, lazyGossipNeeded, parseBootstrap, publishTargets, setLazyGossip, type SlmLibp2p } from '../net/index.js'
 import { defaultRoles } from '../roles/index.js'
 import { createStore, type Store } from '../store/index.js'
 import { AntiEntropy } from '../sync/index.js'
@@ -374,16 +374,18 @@ export class Daemon {
   }
 
   /**
-   * Members we hold no connection to and heard from lately (alive, suspect, or unreachable for
-   * less than UNCONNECTED_MEMORY_MS): their gossip may miss us. Unreachable ones count too: after
-   * a hang-up or a healed partition only lazy gossip brings their heartbeats back before discovery
-   * redials them; a member silent for longer is taken for gone and stops keeping gossip on.
+   * Members our gossip does not reach directly (no connection, or no gossipsub stream or too low a
+   * score on it: publishTargets) that we heard from lately (alive, suspect, or unreachable for
+   * less than UNCONNECTED_MEMORY_MS). Unreachable ones count too: after a hang-up or a healed
+   * partition only lazy gossip brings their heartbeats back before discovery redials them; a
+   * member silent for longer is taken for gone and stops keeping gossip on.
    */
   unconnectedMembers (): number {
     const now = Date.now()
+    const targets = publishTargets(this.node.services.pubsub, FLEET_TOPIC)
     let n = 0
     for (const id of this.store.nodeIds()) {
-      if (id === this.id || this.peers.isConnected(id)) continue
+      if (id === this.id || (this.peers.isConnected(id) && targets.has(id))) continue
       const at = this.store.lastBeat(id)?.at
       if (this.peers.livenessOf(id) !== 'unreachable' || (at != null && now - at < UNCONNECTED_MEMORY_MS)) n++
     }

@@ -48,6 +48,26 @@ export function setLazyGossip (pubsub: GossipSub, on: boolean): void {
   opts.gossipFactor = on ? GOSSIP_FACTOR : 0
 }
 
+/**
+ * Peers a publish of ours reaches right now: subscribed to `topic` (their gossipsub stream is up
+ * and told us) and scored at or above the publish threshold, which is what gossipsub's flood
+ * publish checks. A connection alone is not enough: a member whose gossipsub stream failed to
+ * open, or whose score fell (broken IWANT promises on a starved host), is connected yet gets none
+ * of our messages, and with lazy gossip off nothing else would bring them before anti-entropy.
+ */
+export function publishTargets (pubsub: GossipSub, topic: string): Set<string> {
+  const internals = pubsub as unknown as { score?: { score?: (id: string) => number }, opts?: { scoreThresholds?: { publishThreshold?: number } } }
+  const threshold = internals.opts?.scoreThresholds?.publishThreshold
+  const scoreOf = internals.score?.score?.bind(internals.score)
+  const out = new Set<string>()
+  for (const peer of pubsub.getSubscribers(topic)) {
+    const id = peer.toString()
+    if (scoreOf != null && threshold != null && scoreOf(id) < threshold) continue
+    out.add(id)
+  }
+  return out
+}
+
 /** Whether IHAVE emission is on now. */
 export function lazyGossipOn (pubsub: GossipSub): boolean {
   const opts = optsOf(pubsub)

@@ -73,6 +73,13 @@ describe('slm daemon fleet on loopback', () => {
     }
   })
 
+  it('gossip reaches every connected member directly', async () => {
+    for (const node of fleet.nodes) {
+      const s = await fleet.status(node.name)
+      expect(s.gossipPeers).toBe(s.peers)
+    }
+  })
+
   it('a node killed with SIGKILL is suspect then unreachable on the others, and alive again after restart', async () => {
     // The liveness changes n1 stores on the way: suspect first, then unreachable.
     const changes: string[] = []

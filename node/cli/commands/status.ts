@@ -16,7 +16,7 @@ export function register (program: Command): void {
         ['state', s.state],
         ['version', s.version],
         ['listen', s.listenAddrs.join(' ')],
-        ['peers', s.unconnected != null && s.unconnected > 0 ? `${s.peers} (${s.unconnected} live members not connected)` : s.peers],
+        ['peers', peersLine(s)],
         ...(s.lazyGossip != null ? [['lazy gossip', s.lazyGossip ? 'on (a member lacks a connection)' : 'off (every member connected)']] as Array<[string, string]> : []),
         ['nodes', `${s.nodes} (alive ${s.liveness.alive}, suspect ${s.liveness.suspect}, unreachable ${s.liveness.unreachable})`],
         ['code source', s.codeSource == null ? 'none' : `${s.codeSource.holder} (term ${s.codeSource.term})`],
@@ -24,4 +24,12 @@ export function register (program: Command): void {
         ...(s.storeError != null ? [['store error', `${s.storeError.code} since ${new Date(s.storeError.at).toISOString()} (${s.storeError.count} failed writes): ${s.storeError.message}`] as [string, string]] : [])
       ]))
     })
+}
+
+/** Connections, and what gossip does not reach directly when that differs. */
+function peersLine (s: StatusView): string {
+  const notes: string[] = []
+  if (s.gossipPeers != null && s.gossipPeers !== s.peers) notes.push(`${s.gossipPeers} reached by gossip`)
+  if (s.unconnected != null && s.unconnected > 0) notes.push(`${s.unconnected} live members not reached directly`)
+  return notes.length === 0 ? String(s.peers) : `${s.peers} (${notes.join(', ')})`
 }
