@@ -115,6 +115,8 @@ export interface StatusView {
   startedAt: number
   codeSource: Lease | null
   storeBytes?: number
+  /** This daemon's process: resident memory, V8 heap in use, and the young generation's size (bytes). */
+  memory?: { rssBytes: number, heapUsedBytes: number, youngGenerationBytes: number }
   /**
    * The last replica write that failed (disk full: `ERR_STORE_FULL`), null once writes succeed
    * again. Reads keep working meanwhile; writes are refused with that code.

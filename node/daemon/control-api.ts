@@ -2,6 +2,7 @@
  * The control socket's methods, answered from the local replica: the CLI and TUI never open the
  * database themselves (PITFALLS: even a read-only LMDB open writes the lock file).
  */
+import { getHeapSpaceStatistics } from 'node:v8'
 import type { AuditItem, CommandResultView, StatusView } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
 import { countLiveness } from '../liveness/index.js'
@@ -21,6 +22,12 @@ class NotFoundError extends SlmError {
 function str (v: unknown, name: string): string {
   if (typeof v !== 'string' || v === '') throw new SlmError('ERR_BAD_REQUEST', `parameter '${name}' must be a non-empty string`)
   return v
+}
+
+function processMemory (): NonNullable<StatusView['memory']> {
+  const { rss, heapUsed } = process.memoryUsage()
+  const young = getHeapSpaceStatistics().find(s => s.space_name === 'new_space')?.space_size ?? 0
+  return { rssBytes: rss, heapUsedBytes: heapUsed, youngGenerationBytes: young }
 }
 
 export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
@@ -45,6 +52,7 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         codeSource: d.code.currentLease(),
         rejections: d.metrics.rejectionCounts,
         storeError: d.store.writeFailure(),
+        memory: processMemory(),
         traffic: d.metrics.traffic,
         codeTransfer: d.code.transferStats()
       } as StatusView

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import type { StatusView } from '../../protocol/control.js'
 import { ControlClient } from '../control/index.js'
 import { socketPathFor } from '../cli/daemon-client.js'
+import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js'
 
 export interface DemoNode { name: string, dir: string, child: ChildProcess, addr?: string }
 
@@ -84,7 +85,7 @@ export async function startDemoFleet (n: number, log: (s: string) => void = () =
       if (i === 1) args.push('--code-source-repo', repo)
       // Own process group: the terminal's SIGHUP goes to the demo, which stops the daemons (a
       // daemon takes SIGHUP as "reload config"); SLM_STOP_WITH_PARENT covers a demo that died.
-      const child = spawn(process.execPath, args, { stdio: ['ignore', out, out], detached: true, env: { ...process.env, SLM_STOP_WITH_PARENT: String(process.pid) } })
+      const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...args], { stdio: ['ignore', out, out], detached: true, env: { ...process.env, SLM_STOP_WITH_PARENT: String(process.pid) } })
       nodes.push({ name, dir, child })
       const st = await waitStatus(dir, 20_000)
       nodes[nodes.length - 1].addr = st.listenAddrs[0]

@@ -98,7 +98,7 @@ describe('the slm systemd unit', () => {
     for (const d of [
       'Type=notify', 'NotifyAccess=all', 'Restart=always', 'User=slm', 'Group=slm', 'StateDirectory=slm',
       'NoNewPrivileges=true', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=true',
-      `ExecStart=${fakeNode} /opt/slm/lib/node_modules/slm/dist/node/cli/main.js daemon --dir /var/lib/slm --config /etc/slm/slm.yaml`
+      `ExecStart=${fakeNode} --max-semi-space-size=8 /opt/slm/lib/node_modules/slm/dist/node/cli/main.js daemon --dir /var/lib/slm --config /etc/slm/slm.yaml`
     ]) expect(lines).toContain(d)
     // V8's JIT needs W+X memory: MemoryDenyWriteExecute crashes Node (PITFALLS, systemd).
     expect(lines.some((l) => l.startsWith('MemoryDenyWriteExecute'))).toBe(false)

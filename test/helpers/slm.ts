@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ControlClient } from '../../node/control/index.js'
+import { DAEMON_NODE_FLAGS } from '../../node/daemon/node-flags.js'
 import { CONTROL_SOCKET_NAME } from '../../protocol/control.js'
 import { run, spawnTracked, type RunResult } from './procs.js'
 import { WaitAbort, waitFor } from './wait.js'
@@ -83,7 +84,7 @@ export function spawnDaemon (dir: string, args: string[], prefix: string[] = [])
   const fd = openSync(join(dir, 'daemon.log'), 'a')
   try {
     const env = { ...process.env, SLM_DIR: dir }
-    const argv = [node, main, 'daemon', '--dir', dir, ...args]
+    const argv = [node, ...DAEMON_NODE_FLAGS, main, 'daemon', '--dir', dir, ...args]
     const [cmd, ...rest] = [...prefix, ...argv]
     return spawnTracked(cmd, rest, { env, stdio: ['ignore', fd, fd] })
   } finally {

@@ -9,6 +9,7 @@ import { newCommandId } from '../../protocol/ids.js'
 import { signCommand } from '../../protocol/sign.js'
 import { PROTOCOL_VERSION, type CommandEnvelope } from '../../protocol/types.js'
 import { ControlClient } from '../../node/control/index.js'
+import { YOUNG_GENERATION_LIMIT_MIB } from '../../node/daemon/node-flags.js'
 import { sleep, startFleet, type Fleet } from '../helpers/index.js'
 import { converge } from '../helpers/measure.js'
 import { testConfig } from './test-config.js'
@@ -73,9 +74,13 @@ describe('slm daemon fleet on loopback', () => {
     }
   })
 
-  it('gossip reaches every connected member directly', async () => {
+  it('daemons run with the node flags that cap the young generation, and status reports their memory', async () => {
     for (const node of fleet.nodes) {
       const s = await fleet.status(node.name)
+      expect(s.memory.rssBytes).toBeGreaterThan(0)
+      expect(s.memory.heapUsedBytes).toBeGreaterThan(0)
+      // V8's default sizing grows it to 64-128 MiB; the flag (node-flags.ts) holds it here.
+      expect(s.memory.youngGenerationBytes).toBeLessThanOrEqual(YOUNG_GENERATION_LIMIT_MIB * 1024 * 1024)
       expect(s.gossipPeers).toBe(s.peers)
     }
   })

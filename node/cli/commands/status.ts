@@ -21,6 +21,7 @@ export function register (program: Command): void {
         ['nodes', `${s.nodes} (alive ${s.liveness.alive}, suspect ${s.liveness.suspect}, unreachable ${s.liveness.unreachable})`],
         ['code source', s.codeSource == null ? 'none' : `${s.codeSource.holder} (term ${s.codeSource.term})`],
         ['replica digest', s.replicaDigest],
+        ...(s.memory != null ? [['memory', `${mib(s.memory.rssBytes)} resident, heap ${mib(s.memory.heapUsedBytes)} in use`]] as Array<[string, string]> : []),
         ...(s.storeError != null ? [['store error', `${s.storeError.code} since ${new Date(s.storeError.at).toISOString()} (${s.storeError.count} failed writes): ${s.storeError.message}`] as [string, string]] : [])
       ]))
     })
@@ -33,3 +34,5 @@ function peersLine (s: StatusView): string {
   if (s.unconnected != null && s.unconnected > 0) notes.push(`${s.unconnected} live members not reached directly`)
   return notes.length === 0 ? String(s.peers) : `${s.peers} (${notes.join(', ')})`
 }
+
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`
