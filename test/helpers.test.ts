@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { parseHandlerLog, serfPropagation, startSerfFleet } from './bench/serf.js'
 import { flag, listFlag, numberFlag } from './helpers/bench.js'
-import { cpuTicks, rssKiB } from './helpers/proc-stats.js'
+import { clockTicks, cpuTicks, rssKiB } from './helpers/proc-stats.js'
 import { freePorts } from './helpers/ports.js'
 import { isRunning, mapLimit, run } from './helpers/procs.js'
 import { percentile, ratio, summarize, table } from './helpers/report.js'
@@ -71,6 +71,13 @@ describe('the test harness', () => {
     expect(isRunning(process.pid)).toBe(true)
     expect(rssKiB(process.pid)).toBeGreaterThan(1000)
     expect(cpuTicks(process.pid)).toBeGreaterThan(0)
+  })
+
+  it("counts a reaped child's CPU time as the parent's (a daemon's ss and systemctl probes)", () => {
+    const before = cpuTicks(process.pid)!
+    // The parent blocks in waitpid meanwhile: nearly all the delta is the child's busy loop.
+    execFileSync(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 600);'])
+    expect(cpuTicks(process.pid)! - before).toBeGreaterThanOrEqual(0.4 * clockTicks())
   })
 
   it('parses Serf handler lines with sub-millisecond times and member lists', () => {

@@ -40,14 +40,18 @@ export function memoryKiB (pid: number): { rss: number, anon: number } | null {
   }
 }
 
-/** utime + stime of `pid` in clock ticks, or null if the process is gone. */
+/**
+ * CPU time of `pid` and of its children it has reaped (utime + stime + cutime + cstime), in clock
+ * ticks, or null if the process is gone. The children count: a daemon's health probes (ss,
+ * systemctl) are work it makes the host do.
+ */
 export function cpuTicks (pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
-    return Number(fields[11]) + Number(fields[12])
+    // fields[0] is field 3 (state), so utime (14), stime (15), cutime (16), cstime (17) are at 11-14.
+    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
   } catch {
     return null
   }
