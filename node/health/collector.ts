@@ -11,7 +11,7 @@ import { runRoleChecks, type CheckResult } from './checks.js'
 import * as C from './constants.js'
 import { createCpuSampler } from './cpu.js'
 import { detectRoles, probeRoleFiles, type RoleFiles } from './detect.js'
-import { listListeningPorts, type PortsSnapshot } from './ports.js'
+import { listListeningPorts, type PortsMemo, type PortsSnapshot } from './ports.js'
 import { createProbe } from './probe.js'
 import { diskUsage, memoryPercent, osDescription } from './system.js'
 import { querySystemd, type SystemdSnapshot } from './systemd.js'
@@ -37,9 +37,10 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
   const systemd = createProbe<SystemdSnapshot>(async () => await querySystemd(units(), {
     timeoutMs, signal: abort.signal, systemctl: init.systemctl, bootedMarker: init.systemdMarker
   }), { name: 'systemd', ttlMs: init.systemdTtlMs ?? C.DEFAULT_SYSTEMD_TTL_MS, initial: { available: false, services: [] }, onError })
+  const portsMemo: { current?: PortsMemo } = {}
   const ports = createProbe<PortsSnapshot>(async () => await listListeningPorts({
     timeoutMs, signal: abort.signal, ss: init.ss, procNet: init.procNet
-  }), { name: 'ports', ttlMs: init.portsTtlMs ?? C.DEFAULT_PORTS_TTL_MS, initial: { source: 'none', ports: [] }, onError })
+  }, portsMemo), { name: 'ports', ttlMs: init.portsTtlMs ?? C.DEFAULT_PORTS_TTL_MS, initial: { source: 'none', ports: [] }, onError })
   const files = createProbe<Map<string, RoleFiles>>(async () => await probeRoleFiles(roles(), stateDir),
     { name: 'roles', ttlMs: init.rolesTtlMs ?? C.DEFAULT_ROLES_TTL_MS, initial: new Map(), onError })
   const disk = createProbe(async () => await diskUsage(init.diskPath ?? C.DEFAULT_DISK_PATH),

@@ -1,6 +1,7 @@
 /**
  * Listening TCP ports with the process that holds each (PREDECESSOR.md 1.2 `listening_ports`).
- * `ss -Htlnp` answers in one fork; where iproute2 is missing, /proc/net/tcp{,6} still gives the
+ * `ss -Htlnp` answers in one fork (`ss -Htln` while the ports stay the same, below); where
+ * iproute2 is missing, /proc/net/tcp{,6} still gives the
  * ports, without process names (mapping socket inodes to pids means walking every /proc/<pid>/fd,
  * which costs more than the answer is worth).
  */
@@ -78,9 +79,40 @@ async function fromProc (dir: string): Promise<ListeningPort[] | undefined> {
   return merge(texts.flatMap(t => t == null ? [] : parseProcNetTcp(t)))
 }
 
-export async function listListeningPorts (opts: PortsQueryOptions): Promise<PortsSnapshot> {
-  const res = await runTool(opts.ss ?? 'ss', ['-Htlnp'], { timeoutMs: opts.timeoutMs, signal: opts.signal })
-  if (res.kind === 'ok') return { source: 'ss', ports: parseSs(res.stdout) }
+/** How long the processes named for an unchanged set of listening ports are trusted. */
+export const PORT_PROCESSES_MAX_AGE_MS = 60_000
+
+/** What the last `ss -p` answered, for `listListeningPorts` to reuse while the ports stay the same. */
+export interface PortsMemo { key: string, ports: ListeningPort[], at: number }
+
+const portsKey = (ports: ListeningPort[]): string => ports.map(p => p.port).join(',')
+
+/**
+ * Listening ports with their processes. `-p` is what costs: ss walks every process's open files
+ * to name socket owners (at 30 daemons on one host, ~2x the cost of the query without it), so it
+ * runs only when the set of listening ports changed since `memo` or the names are older than
+ * PORT_PROCESSES_MAX_AGE_MS; otherwise the plain query (kernel socket list only) confirms nothing
+ * changed and the remembered names are kept. A restarted server keeping its port shows its new
+ * pid within that age.
+ */
+export async function listListeningPorts (opts: PortsQueryOptions, memo?: { current?: PortsMemo, now?: () => number }): Promise<PortsSnapshot> {
+  const ss = opts.ss ?? 'ss'
+  const now = memo?.now ?? Date.now
+  const run = async (args: string[]): Promise<ListeningPort[] | null> => {
+    const res = await runTool(ss, args, { timeoutMs: opts.timeoutMs, signal: opts.signal })
+    return res.kind === 'ok' ? parseSs(res.stdout) : null
+  }
+  const last = memo?.current
+  if (last != null && now() - last.at < PORT_PROCESSES_MAX_AGE_MS) {
+    const bare = await run(['-Htln'])
+    if (bare != null && portsKey(bare) === last.key) return { source: 'ss', ports: last.ports }
+  }
+  const full = await run(['-Htlnp'])
+  if (full != null) {
+    if (memo != null) memo.current = { key: portsKey(full), ports: full, at: now() }
+    return { source: 'ss', ports: full }
+  }
+  if (memo != null) memo.current = undefined
   const proc = await fromProc(opts.procNet ?? '/proc/net')
   return proc == null ? { source: 'none', ports: [] } : { source: 'proc', ports: proc }
 }

@@ -1,10 +1,10 @@
 // Listening ports: the ss parser on real output lines, the /proc fallback, and a real socket.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { listListeningPorts, parseProcNetTcp, parseSs } from '../../../node/health/index.js'
+import { listListeningPorts, parseProcNetTcp, parseSs, PORT_PROCESSES_MAX_AGE_MS } from '../../../node/health/index.js'
 
 describe('parseSs', () => {
   // Lines as `ss -Htlnp` printed them on Debian 12 (iproute2 6.1) and Ubuntu 22.04 (5.15).
@@ -89,6 +89,35 @@ describe('listListeningPorts', () => {
       const snap = await listListeningPorts({ timeoutMs: 2_000, ss: '/nonexistent/ss', procNet: dir })
       expect(snap).toEqual({ source: 'proc', ports: [{ port: 5432 }] })
       expect(await listListeningPorts({ timeoutMs: 2_000, ss: '/nonexistent/ss', procNet: join(dir, 'none') })).toEqual({ source: 'none', ports: [] })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('asks ss for processes (-p) only when the listening ports changed or the names are a minute old', async () => {
+    // A stand-in ss: logs its arguments, prints the lines of out.txt (-p adds a process column).
+    const dir = await mkdtemp(join(tmpdir(), 'slm-ss-'))
+    try {
+      const ss = join(dir, 'ss')
+      const log = join(dir, 'calls')
+      await writeFile(join(dir, 'out.txt'), '80\n')
+      await writeFile(ss, `#!/bin/sh\necho "$*" >> ${log}\nwhile read p; do if [ "$1" = -Htlnp ]; then echo "LISTEN 0 1 0.0.0.0:$p 0.0.0.0:* users:((\\"web\\",pid=7,fd=3))"; else echo "LISTEN 0 1 0.0.0.0:$p 0.0.0.0:*"; fi; done < ${join(dir, 'out.txt')}\n`, { mode: 0o755 })
+      let t = 1_000_000
+      const memo: { current?: any, now: () => number } = { now: () => t }
+      const calls = async (): Promise<string[]> => (await readFile(log, 'utf8')).trim().split('\n')
+      const web = (port: number): object => ({ port, process: 'web', pid: 7 })
+
+      expect((await listListeningPorts({ timeoutMs: 2_000, ss }, memo)).ports).toEqual([web(80)])
+      t += 10_000
+      expect((await listListeningPorts({ timeoutMs: 2_000, ss }, memo)).ports).toEqual([web(80)])
+      expect(await calls()).toEqual(['-Htlnp', '-Htln'])
+      await writeFile(join(dir, 'out.txt'), '80\n443\n')
+      t += 10_000
+      expect((await listListeningPorts({ timeoutMs: 2_000, ss }, memo)).ports).toEqual([web(80), web(443)])
+      expect(await calls()).toEqual(['-Htlnp', '-Htln', '-Htln', '-Htlnp'])
+      t += PORT_PROCESSES_MAX_AGE_MS
+      await listListeningPorts({ timeoutMs: 2_000, ss }, memo)
+      expect((await calls()).slice(-1)).toEqual(['-Htlnp'])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
