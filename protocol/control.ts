@@ -58,6 +58,9 @@ export interface ControlPush {
   push: ReplicaChange
 }
 
+/** Changes that come every heartbeat interval rather than with replica data: subscribers that only want the latter skip them (`skipKinds`). */
+export const PERIODIC_KINDS: ReadonlyArray<ReplicaChange['kind']> = ['heartbeat', 'liveness']
+
 /** One stored replica change, as `slm events --follow --json` prints it. */
 export interface ReplicaChange {
   /** Local receive time, ms since epoch. */

@@ -114,7 +114,8 @@ export interface Heartbeat {
   codeSourceCandidate: boolean
   lease?: Lease
   /**
-   * Members the sender heard from lately but holds no connection to: while any member reports
+   * Members the sender heard from lately but does not reach directly (no connection or no gossip
+   * stream to them): while any member reports
    * more than 0, lazy gossip stays on (node/net/lazy-gossip.ts). Absent: unknown.
    */
   unconnected?: number

@@ -4,7 +4,7 @@
  * result as it arrives (exit 1 if any failed, was rejected or did not answer in time).
  */
 import type { Command } from 'commander'
-import type { CommandResultView, NodeView, ReplicaChange } from '../../protocol/control.js'
+import { PERIODIC_KINDS, type CommandResultView, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { hlcFromMs } from '../../protocol/hlc.js'
 import { newCommandId } from '../../protocol/ids.js'
 import { PROTOCOL_VERSION, type Action, type CommandEnvelope, type Target } from '../../protocol/types.js'
@@ -101,7 +101,7 @@ export async function issue (cmd: Command, action: Action, target: Target, param
         if (g.json) printJsonLine(view)
         else print(`${view.nodeName.padEnd(16)} ${view.status}${view.reason != null ? `: ${view.reason}` : ''}`)
         onResult?.()
-      }, { skipKinds: ['heartbeat', 'liveness'] })
+      }, { skipKinds: PERIODIC_KINDS })
     }
     await client.call('submit', { command: envelope })
     if (waitS == null) {

@@ -18,7 +18,7 @@ import { runRoleChecks } from '../health/index.js'
 import { currentHolder, decide, type Candidate } from './election.js'
 import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle } from './git.js'
 import { CodeIndex } from './index-of.js'
-import { decideDeploy, isHalted, memberReason, type RolloutMember } from './rollout.js'
+import { decideDeploy, isHalted, memberReason, ownDecision, type RolloutMember } from './rollout.js'
 import { BundleTransfer, fetchBundle, TransferRefused, type Admission } from './transfer.js'
 import { deployRole } from './deploy.js'
 import { admitFetch, type Seeded } from './seeding.js'
@@ -246,10 +246,8 @@ export class CodeManager {
       const role = this.d.store.roles().find(r => r.name === roleName)
       if (desired == null || role == null) continue
       const running = await runningSha(resolveTargetPath(role, this.d.config.dir))
-      // In sync, or this commit already failed here: decided without the fleet (the rest of
-      // decideDeploy needs every member's view, O(fleet) work each tick on every daemon).
-      const own = this.index.latestReport(this.d.id, roleName)
-      if (running === desired.sha || (own?.sha === desired.sha && (own.status === 'failed' || own.status === 'rolled_back'))) continue
+      // Most ticks end here (in sync): the fleet's views are O(fleet) work on every daemon.
+      if (ownDecision(desired, running, this.index.latestReport(this.d.id, roleName)) != null) continue
       const members = this.rolloutMembers(roleName).map(m => m.id === this.d.id ? { ...m, running } : m)
       const decision = decideDeploy(desired, members, this.d.id, me.state.startsWith('maintenance_'))
       if (!decision.go) continue

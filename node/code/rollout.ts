@@ -40,14 +40,22 @@ export function memberReason (desired: DesiredCode | null, m: RolloutMember, hal
   return 'pending'
 }
 
+/**
+ * What decideDeploy answers from this node's own release and report alone, or null when the
+ * rest of the fleet decides: the daemon asks this first, every tick, before building the fleet.
+ */
+export function ownDecision (desired: DesiredCode, running: string | null, report: RolloutMember['report']): RolloutDecision | null {
+  if (running === desired.sha) return { go: false, reason: 'in_sync' }
+  if (report?.sha === desired.sha && (report.status === 'failed' || report.status === 'rolled_back')) return { go: false, reason: report.status }
+  return null
+}
+
 export function decideDeploy (desired: DesiredCode, members: RolloutMember[], self: string, selfInMaintenance: boolean): RolloutDecision {
   const ordered = [...members].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   const me = ordered.find(m => m.id === self)
   if (me == null) return { go: false, reason: 'pending' }
-  if (me.running === desired.sha) return { go: false, reason: 'in_sync' }
-  if (me.report?.sha === desired.sha && (me.report.status === 'failed' || me.report.status === 'rolled_back')) {
-    return { go: false, reason: me.report.status }
-  }
+  const own = ownDecision(desired, me.running, me.report)
+  if (own != null) return own
   if (desired.paused) return { go: false, reason: 'paused' }
   if (isHalted(desired, ordered)) return { go: false, reason: 'halted' }
   switch (desired.strategy) {

@@ -6,7 +6,7 @@ import { getHeapSpaceStatistics } from 'node:v8'
 import type { AuditItem, CommandResultView, StatusView } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
 import { countLiveness } from '../liveness/index.js'
-import { FLEET_TOPIC, lazyGossipOn, publishTargets } from '../net/index.js'
+import { lazyGossipOn } from '../net/index.js'
 import type { ControlHandler } from '../control/index.js'
 import type { Daemon } from './daemon.js'
 import { nodeViewOf, nodeViews } from './fleet-view.js'
@@ -34,6 +34,7 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
   return {
     status: (): StatusView => {
       const views = nodeViews(d)
+      const targets = d.publishTargets()
       return {
         nodeId: d.id,
         name: d.config.name,
@@ -41,8 +42,8 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         state: d.selfView().state,
         listenAddrs: d.listenAddrs(),
         peers: new Set(d.node.getConnections().map(c => c.remotePeer.toString())).size,
-        gossipPeers: publishTargets(d.node.services.pubsub, FLEET_TOPIC).size,
-        unconnected: d.unconnectedMembers(),
+        gossipPeers: targets.size,
+        unconnected: d.unconnectedMembers(targets),
         lazyGossip: lazyGossipOn(d.node.services.pubsub),
         replicaDigest: d.store.replicaDigest(),
         liveness: countLiveness(views.map(v => v.liveness)),

@@ -380,9 +380,8 @@ export class Daemon {
    * partition only lazy gossip brings their heartbeats back before discovery redials them; a
    * member silent for longer is taken for gone and stops keeping gossip on.
    */
-  unconnectedMembers (): number {
+  unconnectedMembers (targets = this.publishTargets()): number {
     const now = Date.now()
-    const targets = publishTargets(this.node.services.pubsub, FLEET_TOPIC)
     let n = 0
     for (const id of this.store.nodeIds()) {
       if (id === this.id || (this.peers.isConnected(id) && targets.has(id))) continue
@@ -390,6 +389,11 @@ export class Daemon {
       if (this.peers.livenessOf(id) !== 'unreachable' || (at != null && now - at < UNCONNECTED_MEMORY_MS)) n++
     }
     return n
+  }
+
+  /** Peers our own publishes reach now (lazy-gossip.ts publishTargets). */
+  publishTargets (): Set<string> {
+    return publishTargets(this.node.services.pubsub, FLEET_TOPIC)
   }
 
   /** Lazy gossip on while we or any live member we hear lacks a connection (lazy-gossip.ts). */

@@ -8,8 +8,9 @@
  * lacks anything, yet the IHAVEs went out every second anyway: at 30 daemons with 30 s heartbeats
  * they were a third of an idle daemon's CPU.
  *
- * So each heartbeat says how many members its sender heard from lately but holds no connection
- * to (`unconnected`), and lazy gossip is on while that is above zero for us or for any
+ * So each heartbeat says how many members its sender heard from lately but does not reach with
+ * its own publishes (no connection, or no gossip stream on it: publishTargets) (`unconnected`),
+ * and lazy gossip is on while that is above zero for us or for any
  * live member we hear (or a member does not say: an older daemon). A node that loses a connection
  * says so in its next heartbeat and the fleet turns lazy gossip back on within one interval;
  * anti-entropy stays the guarantee for events and commands.

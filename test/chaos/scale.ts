@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ControlClient } from '../../node/control/index.js'
-import { CONTROL_SOCKET_NAME, type ReplicaChange } from '../../protocol/control.js'
+import { CONTROL_SOCKET_NAME, PERIODIC_KINDS, type ReplicaChange } from '../../protocol/control.js'
 import { cpus } from 'node:os'
 import { killAllTracked, mapLimit, sampleIdle, sleep, summarize, fmt, type Summary } from '../helpers/index.js'
 import { startChaosFleet, stopChaosFleet, waitMembership, type ChaosFleet } from './fleet-setup.js'
@@ -238,7 +238,7 @@ async function measurePropagation (cf: ChaosFleet, transitions: number, subs: Co
       const m = seen.get(key) ?? new Map<string, number>()
       if (!m.has(node.nodeId)) m.set(node.nodeId, ch.receivedAt)
       seen.set(key, m)
-    }, { skipKinds: ['heartbeat', 'liveness'] })
+    }, { skipKinds: PERIODIC_KINDS })
   }
   const since = Date.now()
   let sent = 0

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { ReplicaChange } from '../../../protocol/control.js'
+import { PERIODIC_KINDS, type ReplicaChange } from '../../../protocol/control.js'
 import { globals } from '../context.js'
 import { socketPathFor } from '../daemon-client.js'
 import { ControlClient } from '../../control/index.js'
@@ -30,10 +30,11 @@ export function register (program: Command): void {
         process.once('SIGTERM', stop)
         client.onClose(resolve)
         void client.subscribe((c) => {
-          if (opts.heartbeats !== true && (c.kind === 'heartbeat' || c.kind === 'liveness')) return
+          // The daemon skips them already; an older one that ignores skipKinds still sends them.
+          if (opts.heartbeats !== true && PERIODIC_KINDS.includes(c.kind)) return
           if (g.json) printJsonLine(c)
           else print(human(c))
-        }, opts.heartbeats === true ? {} : { skipKinds: ['heartbeat', 'liveness'] })
+        }, opts.heartbeats === true ? {} : { skipKinds: PERIODIC_KINDS })
       })
     })
 }
