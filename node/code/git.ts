@@ -1,20 +1,18 @@
 /**
- * Git plumbing for code distribution, through simple-git's `raw` (it has no bundle helpers:
- * PITFALLS). Bundles need a ref (`git bundle create x <sha>` refuses an "empty bundle"), and
- * fetched bundles are checked with fsck and must resolve to exactly the announced sha.
+ * Git plumbing for code distribution: simple-git's `raw` for single commands (it has no bundle
+ * helpers: PITFALLS), plain pipelines where bytes stream. What travels is a snapshot bundle (the
+ * commit and its tree, bundle-header.ts); a fetched one is indexed with fsck in quarantine and
+ * must hold exactly the announced sha before the cache takes it.
  */
-import { mkdir, rm, rename } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { mkdir, mkdtemp, open, readdir, readFile, rm, rename, writeFile } from 'node:fs/promises'
+import { createReadStream, existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { simpleGit, type SimpleGit } from 'simple-git'
-import { SlmError } from '../../protocol/errors.js'
+import { runPipeline } from '../exec/pipeline.js'
+import { MAX_HEADER_BYTES, parseBundleHeader, snapshotHeader, snapshotRef, type BundleHeader } from './bundle-header.js'
+import { CodeError } from './errors.js'
 
-export class CodeError extends SlmError {
-  constructor (code: string, message: string) {
-    super(code, message)
-    this.name = 'CodeError'
-  }
-}
+export { CodeError }
 
 export interface CommitInfo {
   sha: string
@@ -52,25 +50,38 @@ export async function commitInfo (repo: string, rev = 'HEAD'): Promise<CommitInf
 let bundleSeq = 0
 
 /**
- * Writes a bundle holding `sha` and its history to `out` (atomically). Safe to run concurrently
- * for one sha and one path (the holder deploys and serves peers at once): each call writes its own
- * temp file, and a ref another call already set to `sha` is fine.
+ * Writes a snapshot bundle of `sha` to `out` (atomically): the commit and its whole tree, its
+ * parents named as prerequisites, no history. A node needs the files at the commit, not every
+ * version before it (a repo with 50 MiB of history and a 1 MiB tree ships 1 MiB), and git still
+ * reads the file as a bundle. Safe to run concurrently for one sha and one path (the holder
+ * deploys and serves peers at once): each call writes its own temp file. Works from a shallow
+ * cache too, so a node that fetched a commit can serve it.
  */
 export async function createBundle (repo: string, sha: string, out: string): Promise<void> {
   if (!SHA.test(sha)) throw new CodeError('ERR_BAD_SHA', `'${sha}' is not a full 40-hex commit sha`)
   const g = git(repo)
-  const ref = `refs/slm/${sha}`
+  let raw: string
   try {
-    await g.raw(['update-ref', ref, sha])
+    raw = await g.raw(['cat-file', 'commit', sha])
   } catch (err) {
-    // Lost a race for the ref lock: fine if the winner wrote the same value.
-    const now = await g.raw(['rev-parse', '-q', '--verify', ref]).catch(() => '')
-    if (now.trim() !== sha) throw err
+    throw new CodeError('ERR_NO_COMMIT', `${sha.slice(0, 12)} is not a commit in ${repo}: ${firstLine(err)}`)
   }
+  // From the commit object itself: in a shallow cache rev-list would report no parents.
+  const parents = raw.slice(0, raw.indexOf('\n\n')).split('\n').filter(l => l.startsWith('parent ')).map(l => l.slice(7).trim())
   await mkdir(dirname(out), { recursive: true })
   const tmp = `${out}.tmp-${process.pid}-${++bundleSeq}`
   try {
-    await g.raw(['bundle', 'create', tmp, ref])
+    const file = await open(tmp, 'w')
+    try {
+      await file.write(snapshotHeader(sha, parents))
+      // pack-objects writes straight into the file after the header (they share the offset).
+      await runPipeline([
+        ['git', ['-C', repo, 'rev-list', '--objects', '--no-walk', sha]],
+        ['git', ['-C', repo, 'pack-objects', '--stdout', '-q']]
+      ], { output: file.fd, what: `bundling ${sha.slice(0, 12)}` })
+    } finally {
+      await file.close()
+    }
     await rename(tmp, out)
   } catch (err) {
     await rm(tmp, { force: true })
@@ -78,42 +89,105 @@ export async function createBundle (repo: string, sha: string, out: string): Pro
   }
 }
 
-/** A bare cache repo that holds every commit this node fetched. */
+/** A bare cache repo that holds every commit this node fetched (shallow: no history). */
 export async function ensureCacheRepo (dir: string): Promise<void> {
   if (existsSync(dir)) return
   await mkdir(dir, { recursive: true })
   await git(dir).raw(['init', '--bare', '-q'])
 }
 
+/** Imports into one cache run one at a time: they share its `shallow` file. */
+const importing = new Map<string, Promise<void>>()
+
 /**
- * Fetches the bundle into the cache with fsck; the ref must be exactly `sha`. The bundle's heads
- * are read before anything is fetched, so a bundle for another commit (a wrong or lying peer)
- * leaves the cache untouched: not even unreachable objects land in it.
+ * Imports a bundle (a snapshot, or a full-history bundle from `git bundle create`) into the
+ * cache; it must hold exactly `sha`. The header is read before anything else, so a bundle made
+ * for another commit is refused at once. The pack is indexed with `--strict` (every object
+ * hashed and fsck-checked, the commit's tree complete) into a quarantine directory and moves into
+ * the cache only if it holds `sha`: a wrong or lying bundle leaves the cache untouched, not even
+ * unreachable objects.
  */
 export async function importBundle (cache: string, bundle: string, sha: string): Promise<void> {
   if (!SHA.test(sha)) throw new CodeError('ERR_BAD_SHA', `'${sha}' is not a full 40-hex commit sha`)
-  const g = git(cache)
-  const ref = `refs/slm/${sha}`
-  let heads: string
+  const before = importing.get(cache) ?? Promise.resolve()
+  const run = before.catch(() => {}).then(async () => { await importSerially(cache, bundle, sha) })
+  importing.set(cache, run)
   try {
-    heads = await g.raw(['bundle', 'list-heads', bundle])
-  } catch (err: any) {
+    await run
+  } finally {
+    if (importing.get(cache) === run) importing.delete(cache)
+  }
+}
+
+async function importSerially (cache: string, bundle: string, sha: string): Promise<void> {
+  const header = await readHeader(bundle, sha)
+  const ref = snapshotRef(sha)
+  const named = header.refs.get(ref)
+  if (named == null) throw new CodeError('ERR_BAD_BUNDLE', `bundle has no ${ref} head (it was made for another commit)`)
+  if (named !== sha) throw new CodeError('ERR_SHA_MISMATCH', `bundle content is ${named.slice(0, 12)}, not the requested ${sha.slice(0, 12)}`)
+  const g = git(cache)
+  if (await hasCommit(cache, sha)) {
+    await g.raw(['update-ref', ref, sha])
+    return
+  }
+  const objects = join(cache, 'objects')
+  const quarantine = await mkdtemp(join(objects, 'incoming-'))
+  const env = { ...process.env, GIT_OBJECT_DIRECTORY: quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects }
+  // The commit is a shallow boundary before the pack is checked: --strict then requires its whole
+  // tree but not its parents.
+  const added = await editShallow(cache, sha, 'add')
+  try {
+    await mkdir(join(quarantine, 'pack'))
+    await runPipeline([['git', ['--git-dir', cache, 'index-pack', '--stdin', '--strict']]], {
+      input: createReadStream(bundle, { start: header.packOffset }), env, code: 'ERR_BAD_BUNDLE', what: `bundle for ${sha.slice(0, 12)} does not verify`
+    })
+    try {
+      await runPipeline([['git', ['--git-dir', cache, 'cat-file', '-e', `${sha}^{commit}`]]], { env, what: 'commit lookup' })
+    } catch {
+      throw new CodeError('ERR_SHA_MISMATCH', `bundle content does not hold ${sha.slice(0, 12)}`)
+    }
+    // The index last: git only sees a pack once its .idx is there.
+    const files = (await readdir(join(quarantine, 'pack'))).sort((a, b) => Number(a.endsWith('.idx')) - Number(b.endsWith('.idx')))
+    await mkdir(join(objects, 'pack'), { recursive: true })
+    for (const f of files) await rename(join(quarantine, 'pack', f), join(objects, 'pack', f))
+    await g.raw(['update-ref', ref, sha])
+  } catch (err) {
+    if (added) await editShallow(cache, sha, 'remove').catch(() => {})
+    throw err
+  } finally {
+    await rm(quarantine, { recursive: true, force: true })
+  }
+}
+
+async function readHeader (bundle: string, sha: string): Promise<BundleHeader> {
+  let head: Buffer
+  try {
+    const file = await open(bundle, 'r')
+    try {
+      const buf = Buffer.alloc(MAX_HEADER_BYTES)
+      const { bytesRead } = await file.read(buf, 0, buf.length, 0)
+      head = buf.subarray(0, bytesRead)
+    } finally {
+      await file.close()
+    }
+  } catch (err) {
     throw new CodeError('ERR_BAD_BUNDLE', `bundle for ${sha.slice(0, 12)} is unreadable: ${firstLine(err)}`)
   }
-  const named = heads.split('\n').map(l => l.trim().split(/\s+/)).find(([, name]) => name === ref)
-  if (named == null) throw new CodeError('ERR_BAD_BUNDLE', `bundle has no ${ref} head (it was made for another commit)`)
-  if (named[0] !== sha) throw new CodeError('ERR_SHA_MISMATCH', `bundle content is ${named[0].slice(0, 12)}, not the requested ${sha.slice(0, 12)}`)
-  try {
-    await g.raw(['bundle', 'verify', '-q', bundle])
-    await g.raw(['-c', 'transfer.fsckObjects=true', '-c', 'fetch.fsckObjects=true', 'fetch', '-q', '--no-tags', bundle, `+${ref}:${ref}`])
-  } catch (err: any) {
-    throw new CodeError('ERR_BAD_BUNDLE', `bundle for ${sha.slice(0, 12)} does not verify: ${firstLine(err)}`)
-  }
-  const got = (await g.raw(['rev-parse', '--verify', `${ref}^{commit}`])).trim()
-  if (got !== sha) {
-    await g.raw(['update-ref', '-d', ref]).catch(() => {})
-    throw new CodeError('ERR_SHA_MISMATCH', `bundle content is ${got.slice(0, 12)}, not the requested ${sha.slice(0, 12)}`)
-  }
+  return parseBundleHeader(head)
+}
+
+/** Adds or removes `sha` in the cache's `shallow` list (temp file + rename); true if it changed. */
+async function editShallow (cache: string, sha: string, op: 'add' | 'remove'): Promise<boolean> {
+  const path = join(cache, 'shallow')
+  const list = existsSync(path) ? (await readFile(path, 'utf8')).split('\n').filter(Boolean) : []
+  const has = list.includes(sha)
+  if (has === (op === 'add')) return false
+  const next = op === 'add' ? [...list, sha] : list.filter(s => s !== sha)
+  if (next.length === 0) { await rm(path, { force: true }); return true }
+  const tmp = `${path}.tmp-${process.pid}`
+  await writeFile(tmp, next.map(s => `${s}\n`).join(''))
+  await rename(tmp, path)
+  return true
 }
 
 function firstLine (err: any): string {
@@ -150,22 +224,8 @@ export async function exportTree (cache: string, sha: string, paths: string[], d
 
 /** `git archive <sha> -- paths | tar -x -C dest`, without a shell. */
 async function archiveInto (cache: string, sha: string, paths: string[], dest: string): Promise<void> {
-  const { spawn } = await import('node:child_process')
-  await new Promise<void>((resolve, reject) => {
-    const archive = spawn('git', ['--git-dir', cache, 'archive', '--format=tar', sha, '--', ...paths], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const tar = spawn('tar', ['-x', '-C', dest], { stdio: ['pipe', 'ignore', 'pipe'] })
-    let err = ''
-    archive.stderr.on('data', (b: Buffer) => { err += b.toString() })
-    tar.stderr.on('data', (b: Buffer) => { err += b.toString() })
-    archive.stdout.pipe(tar.stdin)
-    let pending = 2
-    const done = (code: number | null): void => {
-      if (code !== 0) { reject(new CodeError('ERR_EXPORT', `exporting ${sha.slice(0, 12)} failed: ${err.trim().split('\n')[0]}`)); return }
-      if (--pending === 0) resolve()
-    }
-    archive.on('close', done)
-    tar.on('close', done)
-    archive.on('error', reject)
-    tar.on('error', reject)
-  })
+  await runPipeline([
+    ['git', ['--git-dir', cache, 'archive', '--format=tar', sha, '--', ...paths]],
+    ['tar', ['-x', '-C', dest]]
+  ], { code: 'ERR_EXPORT', what: `exporting ${sha.slice(0, 12)} failed` })
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -38,7 +39,7 @@ describe('bundles', () => {
     await expect(createBundle(repo, 'HEAD', join(tempDir(), 'x.bundle'))).rejects.toMatchObject({ code: 'ERR_BAD_SHA' })
   })
 
-  it('a bundle made for a sha imports into an empty cache that then has the commit and its history', async () => {
+  it('a bundle made for a sha is a snapshot: the commit and its whole tree, not its history', async () => {
     const out = join(tempDir(), 'b', `${second}.bundle`)
     await createBundle(repo, second, out)
     expect(readdirSync(join(out, '..'))).toEqual([`${second}.bundle`]) // no temp file left behind
@@ -47,9 +48,72 @@ describe('bundles', () => {
     expect(await hasCommit(cache, second)).toBe(false)
     await importBundle(cache, out, second)
     expect(await hasCommit(cache, second)).toBe(true)
-    expect(await hasCommit(cache, first)).toBe(true)
+    expect(await hasCommit(cache, first)).toBe(false)
+    // The whole tree is there (web/ did not change in `second`), and git sees a sound shallow repo.
+    expect(git(cache, ['show', `${second}:web/index.html`])).toBe('<p>1</p>')
+    expect(readFileSync(join(cache, 'shallow'), 'utf8')).toBe(`${second}\n`)
+    git(cache, ['fsck', '--no-dangling'])
     // importing twice is harmless
     await importBundle(cache, out, second)
+    expect(readFileSync(join(cache, 'shallow'), 'utf8')).toBe(`${second}\n`)
+  })
+
+  it('a snapshot is a git bundle: git verifies it where the parents exist and names them where not', () => {
+    const out = join(tempDir(), 's.bundle')
+    return createBundle(repo, second, out).then(() => {
+      expect(git(repo, ['bundle', 'verify', '-q', out])).toBe('')
+      const empty = makeRepo()
+      expect(() => git(empty, ['bundle', 'verify', out])).toThrow(new RegExp(first))
+      expect(git(empty, ['bundle', 'list-heads', out])).toBe(`${second} refs/slm/${second}`)
+    })
+  })
+
+  it('a node serves what it fetched: a snapshot made from a shallow cache imports elsewhere', async () => {
+    const a = join(tempDir(), 'a.bundle')
+    await createBundle(repo, second, a)
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await importBundle(cache, a, second)
+    const b = join(tempDir(), 'b.bundle')
+    await createBundle(cache, second, b)
+    // Same parents named, although the cache has none of them.
+    expect(readFileSync(b).subarray(0, 200).toString()).toContain(`-${first} `)
+    const other = join(tempDir(), 'other.git')
+    await ensureCacheRepo(other)
+    await importBundle(other, b, second)
+    expect(git(other, ['show', `${second}:app/lib/util.txt`])).toBe('u')
+  })
+
+  it('a full-history bundle from `git bundle create` (an older daemon) imports too', async () => {
+    git(repo, ['update-ref', `refs/slm/${second}`, second])
+    const out = join(tempDir(), 'full.bundle')
+    git(repo, ['bundle', 'create', out, `refs/slm/${second}`])
+    git(repo, ['update-ref', '-d', `refs/slm/${second}`])
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await importBundle(cache, out, second)
+    expect(await hasCommit(cache, second)).toBe(true)
+    expect(await hasCommit(cache, first)).toBe(true)
+  })
+
+  it('a snapshot with an object left out of the tree is rejected and leaves nothing behind', async () => {
+    // Header for `second`, pack without app/lib/util.txt's blob.
+    const good = join(tempDir(), 'good.bundle')
+    await createBundle(repo, second, good)
+    const bytes = readFileSync(good)
+    const headerEnd = bytes.indexOf('\n\n') + 2
+    const blob = git(repo, ['rev-parse', `${second}:app/lib/util.txt`])
+    const objects = git(repo, ['rev-list', '--objects', '--no-walk', second]).split('\n').filter(l => !l.startsWith(blob)).join('\n') + '\n'
+    const pack = execFileSync('git', ['-C', repo, 'pack-objects', '--stdout', '-q'], { input: objects })
+    const holed = join(tempDir(), 'holed.bundle')
+    writeFileSync(holed, Buffer.concat([bytes.subarray(0, headerEnd), pack]))
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await expect(importBundle(cache, holed, second)).rejects.toMatchObject({ code: 'ERR_BAD_BUNDLE' })
+    expect(await hasCommit(cache, second)).toBe(false)
+    expect(existsSync(join(cache, 'shallow'))).toBe(false)
+    expect(readdirSync(join(cache, 'objects')).filter(d => d.startsWith('incoming-'))).toEqual([])
+    expect(git(cache, ['count-objects', '-v']).match(/^(count|in-pack): (\d+)$/gm)).toEqual(['count: 0', 'in-pack: 0'])
   })
 
   it('concurrent bundles of one sha to one path all succeed (the holder deploys and serves at once)', async () => {
@@ -87,6 +151,20 @@ describe('bundles', () => {
     expect(await hasCommit(cache, first)).toBe(false)
   })
 
+  it('rejects a bundle whose header names the sha but whose pack holds another commit, in quarantine', async () => {
+    // A root commit with its tree, under a header that claims `second`: indexes fine, holds the wrong commit.
+    const liar = makeRepo()
+    const root = commit(liar, { 'app/main.txt': 'not what you asked for\n' }, 'root')
+    const pack = execFileSync('git', ['-C', liar, 'pack-objects', '--stdout', '-q'], { input: git(liar, ['rev-list', '--objects', '--no-walk', root]) + '\n' })
+    const out = join(tempDir(), 'swapped.bundle')
+    writeFileSync(out, Buffer.concat([Buffer.from(`# v2 git bundle\n${second} refs/slm/${second}\n\n`), pack]))
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    await expect(importBundle(cache, out, second)).rejects.toMatchObject({ code: 'ERR_SHA_MISMATCH' })
+    expect(await hasCommit(cache, root)).toBe(false)
+    expect(existsSync(join(cache, 'shallow'))).toBe(false)
+  })
+
   it('rejects garbage and truncated bundles with ERR_BAD_BUNDLE', async () => {
     const cache = join(tempDir(), 'cache.git')
     await ensureCacheRepo(cache)
@@ -112,6 +190,9 @@ describe('exportTree', () => {
     const out = join(tempDir(), 'b.bundle')
     await createBundle(repo, second, out)
     await importBundle(cache, out, second)
+    const older = join(tempDir(), 'a.bundle')
+    await createBundle(repo, first, older)
+    await importBundle(cache, older, first)
   })
 
   it('writes only the role\'s source paths, as they are at the commit', async () => {
