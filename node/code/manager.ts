@@ -290,7 +290,7 @@ export class CodeManager {
     // The heartbeat's versions come from the health collector's reading of `current`, cached for
     // seconds: read it again now, before the report, or heartbeats would go on announcing the
     // release we just left and `code status` would show this node behind its own report.
-    await this.d.health.refresh({ force: true }).catch(() => {})
+    await this.d.health.refresh({ force: 'files' }).catch(() => {})
     if (superseded) {
       // Not a failure of `sha` (a failed report would keep this node from ever retrying it): the
       // next tick deploys the commit that replaced it.

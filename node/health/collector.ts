@@ -72,8 +72,8 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
   let running = false
   let timer: NodeJS.Timeout | undefined
   let sampling: Promise<Health> | undefined
-  /** Whether the sample in flight re-reads the cached probes. */
-  let samplingForced = false
+  /** Which cached probes the sample in flight re-reads: none, the role files, or all. */
+  let samplingForced: boolean | 'files' = false
 
   /** Role checks off the sampling path: a slow command check must not delay the heartbeat. */
   function kickChecks (defs: RoleDefinition[]): void {
@@ -89,10 +89,11 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
       .finally(() => { checksAt = Date.now(); checking = undefined })
   }
 
-  async function sample (force: boolean): Promise<Health> {
+  async function sample (force: boolean | 'files'): Promise<Health> {
     const started = performance.now()
     const defs = roles()
-    const [diskPct, sd, open, roleFiles] = await Promise.all([disk.get(force), systemd.get(force), ports.get(force), files.get(force)])
+    const all = force === true
+    const [diskPct, sd, open, roleFiles] = await Promise.all([disk.get(all), systemd.get(all), ports.get(all), files.get(force !== false)])
     await osName.get()
     const now = Date.now()
     if (cpuAt === 0 || now - cpuAt >= MIN_CPU_WINDOW_MS) {
@@ -121,10 +122,10 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
     return current
   }
 
-  function refresh (opts: { force?: boolean } = {}): Promise<Health> {
-    const force = opts.force === true
-    // A forced refresh must not settle for a cached sample already in flight: it runs after it.
-    if (sampling != null && force && !samplingForced) return sampling.catch(() => undefined).then(async () => await refresh(opts))
+  function refresh (opts: { force?: boolean | 'files' } = {}): Promise<Health> {
+    const force = opts.force ?? false
+    // A forced refresh must not settle for a sample in flight that forced less: it runs after it.
+    if (sampling != null && force !== false && (samplingForced === false || (force === true && samplingForced === 'files'))) return sampling.catch(() => undefined).then(async () => await refresh(opts))
     if (sampling == null) {
       samplingForced = force
       sampling = sample(force).finally(() => { sampling = undefined })

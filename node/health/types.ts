@@ -66,9 +66,10 @@ export interface HealthCollector {
   /** Running version per role, from `<targetPath>/current`, by role name. */
   versions: () => Record<string, string>
   /**
-   * Samples now; `force` ignores every probe's TTL (what the benchmark calls a full collection). A
-   * forced call never settles for an unforced sample already in flight: it samples after it.
+   * Samples now; `force` ignores every probe's TTL (what the benchmark calls a full collection), or
+   * only the role files' (`'files'`: versions read again from `current`, after a deploy). A forced
+   * call never settles for a sample already in flight that forced less: it samples after it.
    */
-  refresh: (opts?: { force?: boolean }) => Promise<Health>
+  refresh: (opts?: { force?: boolean | 'files' }) => Promise<Health>
   diagnostics: () => HealthDiagnostics
 }

@@ -116,3 +116,38 @@ describe('the collector detects roles on a real state dir', () => {
     expect(health.versions()).toEqual({ web: SHA })
   })
 })
+
+describe('after a deploy: refresh({ force: \'files\' })', () => {
+  it('reads the role\'s current release again and leaves the costly probes cached', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'slm-detect-'))
+    const server = createServer()
+    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+    const port = (server.address() as AddressInfo).port
+    const NEXT = 'a'.repeat(40)
+    try {
+      for (const sha of [SHA, NEXT]) await mkdir(join(stateDir, 'roles/web/releases', sha), { recursive: true })
+      await symlink(join('releases', SHA), join(stateDir, 'roles/web/current'))
+      // TTLs far beyond the test: only a forced read can change what the collector holds.
+      const long = 3_600_000
+      const health = createHealthCollector({ stateDir, roles: () => [role('web', { ports: [port] })], checkIntervalMs: 0, sampleIntervalMs: long, portsTtlMs: long, rolesTtlMs: long, systemdTtlMs: long, diskTtlMs: long })
+      await health.start()
+      try {
+        expect(health.versions()).toEqual({ web: SHA })
+        // The deploy swaps current; meanwhile the port closes (a change only a full refresh sees).
+        await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
+        await rm(join(stateDir, 'roles/web/current'))
+        await symlink(join('releases', NEXT), join(stateDir, 'roles/web/current'))
+        const after = await health.refresh({ force: 'files' })
+        expect(health.versions()).toEqual({ web: NEXT })
+        expect(after.listeningPorts.map(p => p.port)).toContain(port)
+        const full = await health.refresh({ force: true })
+        expect(full.listeningPorts.map(p => p.port)).not.toContain(port)
+      } finally {
+        await health.stop()
+      }
+    } finally {
+      server.close()
+      await rm(stateDir, { recursive: true, force: true })
+    }
+  })
+})
