@@ -3,9 +3,10 @@
  *
  * A fleet of N + 1 daemons on 127.0.0.1: n1 holds the code-source role (the only node with the
  * repo), the role is assigned to the other N, and `slm code sync` sets the commit. Every receiver
- * fetches the whole history as a git bundle over /slm/code/1.0.0 from n1 or from a peer that
- * already has it. The repo is generated in a temp dir: incompressible random blobs over many
- * commits, so the bundle really is ~50 MB, then packed as `git gc` would.
+ * fetches the commit as a snapshot bundle (the commit and its tree, not the history) over
+ * /slm/code/1.0.0 from n1 or from a peer that already has it. The repo is generated in a temp
+ * dir: incompressible random blobs over many commits, so the history really is ~50 MB, then
+ * packed as `git gc` would; `--tip-mb` sets how much of it the tip's tree holds (what ships).
  *
  * - time: from n1 storing the desired commit (its own `receivedAt`) to the last receiver's
  *   `applied` report (that receiver's own HLC), one host and one clock: CLI start-up and polling
@@ -13,7 +14,7 @@
  * - bytes: what n1 uploaded against what all nodes fetched (each daemon's own counters).
  * - targets (issue 5): n1 uploads at most 3x the bundle whatever N; N = 10 within 2x of N = 1.
  *
- * Flags: --code-nodes 1,10  --history-mb 50  --commits 50
+ * Flags: --code-nodes 1,10  --history-mb 50  --commits 50  --tip-mb 1
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -26,10 +27,11 @@ import { startFleet, type Fleet } from '../helpers/fleet.js'
 import type { Change } from '../helpers/follow.js'
 import { admitAll, converge } from '../helpers/measure.js'
 import { mapLimit } from '../helpers/procs.js'
-import { clockTicks } from '../helpers/proc-stats.js'
+import { clockTicks, cpuTicksSplit } from '../helpers/proc-stats.js'
 import { fmt, table } from '../helpers/report.js'
 import { SlmCliError } from '../helpers/slm.js'
 import { sleep, waitFor } from '../helpers/wait.js'
+import { createBundle } from '../../node/code/git.js'
 import { commit, git, makeRepo, tempDir } from '../node/code/fixture.js'
 
 interface Figures {
@@ -46,6 +48,8 @@ interface Figures {
   appliedAt: number[]
   /** CPU seconds the daemons and their git children used from the sync to the last apply. */
   cpuS: number | null
+  /** Of which the daemons' children (git, tar, probes). */
+  childCpuS: number | null
   /** CPU seconds per second the idle fleet uses (all daemons together), measured before the sync. */
   idleCpuPerS: number | null
   /** Share of the host's CPU busy over the same window (anything running, not only slm). */
@@ -53,15 +57,16 @@ interface Figures {
   notes: string[]
 }
 
-/** utime + stime + reaped children's (git) of `pid` in seconds, or null once it is gone. */
-function cpuSeconds (pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / clockTicks()
-  } catch {
-    return null
-  }
+/** CPU seconds of `pid`, its own and its reaped children's (git), or null once it is gone. */
+function cpuSeconds (pid: number): { self: number, children: number } | null {
+  const t = cpuTicksSplit(pid)
+  return t === null ? null : { self: t.self / clockTicks(), children: t.children / clockTicks() }
+}
+
+/** Summed CPU seconds from `a` to `b` over the same pids; null if any process went away. */
+function cpuDelta (a: ReturnType<typeof cpuSeconds>[], b: ReturnType<typeof cpuSeconds>[]): { self: number, children: number } | null {
+  if (!a.every(c => c !== null) || !b.every(c => c !== null)) return null
+  return a.reduce((sum, c, i) => ({ self: sum.self + b[i]!.self - c!.self, children: sum.children + b[i]!.children - c!.children }), { self: 0, children: 0 })
 }
 
 /** Busy and total jiffies of the whole host, from /proc/stat. */
@@ -83,22 +88,35 @@ const why = (err: unknown): string => (err instanceof Error ? err.message : Stri
 // remediation command that needs no systemd.
 const CONFIG = { thresholds: { cpu: 0, memory: 0, disk: 0 }, remediation: { restartCommand: 'true', maxPerHour: 3 } }
 
-/** A repo whose history holds `mb` MiB of random blobs over `commits` commits; the tip changes app/. */
-function generateRepo (mb: number, commits: number): { repo: string, sha: string, bundleBytes: number } {
+/**
+ * A repo whose history holds `mb` MiB of random blobs over `commits` commits, the tip's tree
+ * `tipMb` of them: each commit rewrites a slice of the data files (history grows, the tree does
+ * not); the tip changes app/.
+ */
+async function generateRepo (mb: number, commits: number, tipMb: number): Promise<{ repo: string, sha: string, bundleBytes: number, historyBytes: number }> {
   const repo = makeRepo()
-  const per = Math.max(1, Math.round(mb * MiB / commits))
-  for (let i = 0; i < commits; i++) commit(repo, { 'data/blob.bin': randomBytes(per) }, `data ${i}`)
+  const files = Math.max(1, Math.round(tipMb))
+  const fileBytes = Math.max(1, Math.round(tipMb * MiB / files))
+  // The first commit writes the whole tree; the others rewrite files in turn until `mb` is spent.
+  commit(repo, Object.fromEntries(Array.from({ length: files }, (_, f) => [`data/blob-${f}.bin`, randomBytes(fileBytes)])), 'data 0')
+  const rewrites = Math.max(0, Math.round((mb - tipMb) * MiB / fileBytes))
+  const perCommit = Math.max(1, Math.ceil(rewrites / Math.max(1, commits - 1)))
+  for (let done = 0, i = 1; done < rewrites; i++) {
+    const batch = Math.min(perCommit, rewrites - done)
+    commit(repo, Object.fromEntries(Array.from({ length: batch }, (_, k) => [`data/blob-${(done + k) % files}.bin`, randomBytes(fileBytes)])), `data ${i}`)
+    done += batch
+  }
   const sha = commit(repo, { 'app/version.txt': 'bench\n' }, 'app: bench')
   // Packed, as a real repo with this much history is (git gc): the holder's bundle reuses the
   // pack instead of deflating and delta-searching loose objects, which is not what we measure.
   git(repo, ['repack', '-a', '-d', '-q'])
-  // The bundle a node serves: the tip's whole history (as node/code/git.ts makes it).
+  const historyBytes = Number(/size-pack: (\d+)/.exec(git(repo, ['count-objects', '-v']))?.[1] ?? 0) * 1024
+  // The bundle a node fetches, made as the daemon makes it.
   const out = join(tempDir(), 'size.bundle')
-  git(repo, ['update-ref', `refs/slm/${sha}`, sha])
-  git(repo, ['bundle', 'create', out, `refs/slm/${sha}`])
+  await createBundle(repo, sha, out)
   const bundleBytes = statSync(out).size
   rmSync(out)
-  return { repo, sha, bundleBytes }
+  return { repo, sha, bundleBytes, historyBytes }
 }
 
 async function cli (fleet: Fleet, args: string[], timeoutMs = 120_000): Promise<void> {
@@ -107,7 +125,7 @@ async function cli (fleet: Fleet, args: string[], timeoutMs = 120_000): Promise<
 }
 
 async function measure (n: number, repo: string, sha: string): Promise<Figures> {
-  const out: Figures = { n, ms: null, holderBytes: 0, totalBytes: 0, holderUploads: 0, maxPeerUploads: 0, appliedAt: [], cpuS: null, idleCpuPerS: null, hostBusy: null, notes: [] }
+  const out: Figures = { n, ms: null, holderBytes: 0, totalBytes: 0, holderUploads: 0, maxPeerUploads: 0, appliedAt: [], cpuS: null, childCpuS: null, idleCpuPerS: null, hostBusy: null, notes: [] }
   log(`n=${n}: starting ${n + 1} daemons`)
   const fleet = await startFleet({
     n: n + 1, config: CONFIG, startConcurrency: 4, readyTimeoutMs: 120_000,
@@ -147,15 +165,16 @@ async function measure (n: number, repo: string, sha: string): Promise<Figures> 
       const idle0 = pids.map(cpuSeconds)
       const idleStart = Date.now()
       await sleep(IDLE_MS)
-      const idle1 = pids.map(cpuSeconds)
-      if (idle0.every(c => c !== null) && idle1.every(c => c !== null)) out.idleCpuPerS = idle1.reduce((a, c, i) => a + c! - idle0[i]!, 0) / ((Date.now() - idleStart) / 1000)
+      const idle = cpuDelta(idle0, pids.map(cpuSeconds))
+      if (idle !== null) out.idleCpuPerS = (idle.self + idle.children) / ((Date.now() - idleStart) / 1000)
       const cpu0 = pids.map(cpuSeconds)
       const host0 = hostTicks()
       await cli(fleet, ['code', 'sync', '--role', 'bench', '--commit', sha])
       await waitFor(() => applied.size === n && syncedAt !== null, { timeoutMs: 15 * 60_000, intervalMs: 200, what: `all ${n} receivers to apply the commit` })
       const cpu1 = pids.map(cpuSeconds)
       const host1 = hostTicks()
-      if (cpu0.every(c => c !== null) && cpu1.every(c => c !== null)) out.cpuS = cpu1.reduce((a, c, i) => a + c! - cpu0[i]!, 0)
+      const used = cpuDelta(cpu0, cpu1)
+      if (used !== null) { out.cpuS = used.self + used.children; out.childCpuS = used.children }
       if (host0 !== null && host1 !== null && host1.total > host0.total) out.hostBusy = (host1.busy - host0.busy) / (host1.total - host0.total)
       out.ms = Math.max(...applied.values()) - syncedAt!
       out.appliedAt = [...applied.values()].map(t => (t - syncedAt!) / 1000).sort((a, b) => a - b)
@@ -190,9 +209,10 @@ export async function run (opts: BenchOptions): Promise<string> {
   const sizes = listFlag(opts.args, 'code-nodes', opts.quick ? [1, 4] : [1, 10])
   const mb = numberFlag(opts.args, 'history-mb', opts.quick ? 10 : 50)
   const commits = numberFlag(opts.args, 'commits', 50)
+  const tipMb = numberFlag(opts.args, 'tip-mb', 1)
   const genStarted = Date.now()
-  const { repo, sha, bundleBytes } = generateRepo(mb, commits)
-  console.log(`repo: ${commits + 1} commits, ${mb} MiB of random blobs, bundle ${fmt(bundleBytes / MiB)} MiB ` +
+  const { repo, sha, bundleBytes, historyBytes } = await generateRepo(mb, commits, tipMb)
+  console.log(`repo: ${mb} MiB of random blobs over ~${commits + 1} commits (history ${fmt(historyBytes / MiB)} MiB packed), tip tree ${fmt(tipMb)} MiB, snapshot bundle ${fmt(bundleBytes / MiB)} MiB ` +
     `(generated in ${((Date.now() - genStarted) / 1000).toFixed(1)} s); receivers ${sizes.join(', ')}; ${cpus().length} cores, load ${loadavg().map(l => l.toFixed(1)).join(' ')}`)
   const results: Figures[] = []
   try {
@@ -212,6 +232,7 @@ export async function run (opts: BenchOptions): Promise<string> {
     fmt(r.totalBytes / MiB),
     fmt(r.totalBytes / bundleBytes, 2),
     r.cpuS === null ? '-' : fmt(r.cpuS, 1),
+    r.childCpuS === null ? '-' : fmt(r.childCpuS, 1),
     r.cpuS === null || r.idleCpuPerS === null || r.ms === null ? '-' : fmt(r.cpuS - r.idleCpuPerS * r.ms / 1000, 1),
     r.cpuS === null ? '-' : fmt(r.cpuS / cores, 1),
     r.hostBusy === null ? '-' : `${Math.round(r.hostBusy * 100)}%`
@@ -229,10 +250,11 @@ export async function run (opts: BenchOptions): Promise<string> {
     const x = r.ms / one.ms
     verdicts.push(`n=${r.n}: ${fmt(x, 2)}x the time of n=1 (target <= 2x): ${x <= 2 ? 'MET' : 'NOT MET'}`)
   }
-  const report = table(['N', 'time to all (s)', 'holder up (MiB)', 'holder/bundle', 'holder uploads', 'max peer uploads', 'all fetched (MiB)', 'fetched/bundle', 'daemon CPU (s)', 'less idle (s)', 'CPU / cores (s)', 'host busy'], body)
+  const report = table(['N', 'time to all (s)', 'holder up (MiB)', 'holder/bundle', 'holder uploads', 'max peer uploads', 'all fetched (MiB)', 'fetched/bundle', 'daemon CPU (s)', 'children (s)', 'less idle (s)', 'CPU / cores (s)', 'host busy'], body)
   const timelines = results.filter(r => r.appliedAt.length > 0).map(r => `n=${r.n}: applied at ${r.appliedAt.map(t => t.toFixed(1)).join(', ')} s`)
   const explain = [
-    `daemon CPU: every daemon's CPU time and its git children's, from the sync to the last apply; less idle: minus what`,
+    `daemon CPU: every daemon's CPU time and its children's (git, tar, probes; also shown apart), from the sync to the`,
+    `last apply; less idle: minus what`,
     `the same daemons use idle over that time (measured for ${IDLE_MS / 1000} s before the sync); CPU / cores is the least wall`,
     `time that work can take on this ${cores}-core host with every node on it (each real node has its own CPU). Host busy`,
     'counts everything on the host, other users included: a busy host makes the times meaningless.'

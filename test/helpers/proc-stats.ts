@@ -46,12 +46,18 @@ export function memoryKiB (pid: number): { rss: number, anon: number } | null {
  * systemctl) are work it makes the host do.
  */
 export function cpuTicks (pid: number): number | null {
+  const t = cpuTicksSplit(pid)
+  return t === null ? null : t.self + t.children
+}
+
+/** The same, apart: the process's own (utime + stime) and its reaped children's (cutime + cstime). */
+export function cpuTicksSplit (pid: number): { self: number, children: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     // fields[0] is field 3 (state), so utime (14), stime (15), cutime (16), cstime (17) are at 11-14.
-    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+    return { self: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) }
   } catch {
     return null
   }
