@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, open, readdir, readFile, rm, rename, writeFile } from 'node:fs/promises'
 import { createReadStream, existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { Readable } from 'node:stream'
 import { simpleGit, type SimpleGit } from 'simple-git'
 import { runPipeline } from '../exec/pipeline.js'
 import { MAX_HEADER_BYTES, parseBundleHeader, snapshotHeader, snapshotRef, type BundleHeader } from './bundle-header.js'
@@ -96,8 +97,19 @@ export async function ensureCacheRepo (dir: string): Promise<void> {
   await git(dir).raw(['init', '--bare', '-q'])
 }
 
-/** Imports into one cache run one at a time: they share its `shallow` file. */
-const importing = new Map<string, Promise<void>>()
+/** Imports and prunes of one cache run one at a time: they share its `shallow` file and packs. */
+const cacheQueue = new Map<string, Promise<void>>()
+
+async function serially (cache: string, work: () => Promise<void>): Promise<void> {
+  const before = cacheQueue.get(cache) ?? Promise.resolve()
+  const run = before.catch(() => {}).then(work)
+  cacheQueue.set(cache, run)
+  try {
+    await run
+  } finally {
+    if (cacheQueue.get(cache) === run) cacheQueue.delete(cache)
+  }
+}
 
 /**
  * Imports a bundle (a snapshot, or a full-history bundle from `git bundle create`) into the
@@ -109,14 +121,27 @@ const importing = new Map<string, Promise<void>>()
  */
 export async function importBundle (cache: string, bundle: string, sha: string): Promise<void> {
   if (!SHA.test(sha)) throw new CodeError('ERR_BAD_SHA', `'${sha}' is not a full 40-hex commit sha`)
-  const before = importing.get(cache) ?? Promise.resolve()
-  const run = before.catch(() => {}).then(async () => { await importSerially(cache, bundle, sha) })
-  importing.set(cache, run)
-  try {
-    await run
-  } finally {
-    if (importing.get(cache) === run) importing.delete(cache)
-  }
+  await serially(cache, async () => { await importSerially(cache, bundle, sha) })
+}
+
+/**
+ * Drops every cached commit not in `keep` (its ref, then its objects and shallow entry through
+ * `git gc --prune=now`): each snapshot is a whole tree, so a cache that kept them all would grow
+ * by one tree per deploy. Returns how many commits went.
+ */
+export async function pruneCache (cache: string, keep: ReadonlySet<string>): Promise<number> {
+  if (!existsSync(cache)) return 0
+  let dropped = 0
+  await serially(cache, async () => {
+    const g = git(cache)
+    const refs = (await g.raw(['for-each-ref', '--format=%(refname)', 'refs/slm/'])).split('\n').filter(Boolean)
+    const gone = refs.filter(r => !keep.has(r.slice('refs/slm/'.length)))
+    if (gone.length === 0) return
+    await runPipeline([['git', ['--git-dir', cache, 'update-ref', '--stdin']]], { input: Readable.from([gone.map(r => `delete ${r}\n`).join('')]), what: 'dropping cached commits' })
+    await g.raw(['-c', 'gc.auto=0', 'gc', '--prune=now', '--quiet'])
+    dropped = gone.length
+  })
+  return dropped
 }
 
 async function importSerially (cache: string, bundle: string, sha: string): Promise<void> {

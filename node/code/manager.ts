@@ -16,13 +16,18 @@ import { nodeViewOf, nodeViews } from '../daemon/fleet-view.js'
 import { runShell } from '../exec/index.js'
 import { runRoleChecks } from '../health/index.js'
 import { currentHolder, decide, type Candidate } from './election.js'
-import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle } from './git.js'
+import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle, pruneCache } from './git.js'
 import { CodeIndex } from './index-of.js'
 import { decideDeploy, isHalted, memberReason, ownDecision, type RolloutMember } from './rollout.js'
 import { BundleTransfer, fetchBundle, TransferRefused, type Admission } from './transfer.js'
 import { deployRole } from './deploy.js'
 import { admitFetch, type Seeded } from './seeding.js'
-import { runningSha } from './release.js'
+import { agedEntries, runningSha } from './release.js'
+import { retained } from './retention.js'
+
+/** Commits a node keeps fetched beyond the ones its roles run or are told to run. */
+export const RETAINED_COMMITS = 5
+const BUNDLE_FILE = /^[0-9a-f]{40}\.bundle$/
 
 function shuffle<T> (list: T[]): T[] {
   const out = [...list]
@@ -46,6 +51,8 @@ export class CodeManager {
   /** Per sha, the peers we served its whole bundle to, and when. */
   private readonly seeded = new Map<string, Map<string, Seeded>>()
   private transfer?: BundleTransfer
+  private pruning = false
+  private pruneAgain = false
   private readonly stats: CodeTransferStats = { servedBytes: 0, served: 0, fetchedBytes: 0, fetched: 0 }
 
   constructor (d: Daemon) {
@@ -305,6 +312,36 @@ export class CodeManager {
       ...(out.status !== 'applied' ? { reason: out.reason.slice(0, 1000) } : {})
     })
     this.d.beatSoon()
+    this.pruneSoon()
+  }
+
+  /** One prune at a time; a request while one runs makes it run once more after. */
+  private pruneSoon (): void {
+    if (this.pruning) { this.pruneAgain = true; return }
+    this.pruning = true
+    this.prune().catch((err) => { this.d.log.warn({ err: String(err) }, 'pruning cached code failed') }).finally(() => {
+      this.pruning = false
+      if (this.pruneAgain && !this.stopped) { this.pruneAgain = false; this.pruneSoon() }
+    })
+  }
+
+  /**
+   * Keeps the newest RETAINED_COMMITS bundles and cached commits, and whatever this node's roles
+   * run or are told to run; the rest goes (each is a whole tree). Peers fetch recent commits, and
+   * an older one can still be fetched again from the holder.
+   */
+  private async prune (): Promise<void> {
+    const pinned: string[] = []
+    for (const roleName of nodeViewOf(this.d, this.d.id)?.roles ?? []) {
+      const role = this.d.store.roles().find(r => r.name === roleName)
+      const running = role != null ? await runningSha(resolveTargetPath(role, this.d.config.dir)) : null
+      for (const sha of [running, this.desired(roleName)?.sha]) if (sha != null) pinned.push(sha)
+    }
+    const dir = join(this.dir, 'bundles')
+    const bundles = (await agedEntries(dir, n => BUNDLE_FILE.test(n))).map(e => ({ ...e, name: e.name.slice(0, 40) }))
+    const keep = retained(bundles, pinned, RETAINED_COMMITS)
+    for (const b of bundles) if (!keep.has(b.name)) await rm(this.bundlePath(b.name), { force: true })
+    await pruneCache(this.cache, keep)
   }
 
   /**
@@ -396,7 +433,8 @@ export class CodeManager {
     let p = this.making.get(sha)
     if (p == null) {
       const path = this.bundlePath(sha)
-      p = createBundle(repo, sha, path).then(() => path).finally(() => { this.making.delete(sha) })
+      // A new bundle may push an old one past what this node keeps (the holder makes one per commit).
+      p = createBundle(repo, sha, path).then(() => { this.pruneSoon(); return path }).finally(() => { this.making.delete(sha) })
       this.making.set(sha, p)
     }
     return await p

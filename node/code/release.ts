@@ -4,8 +4,9 @@
  * is read back from the link itself, never assumed (the predecessor's version drift, #889/#918).
  */
 import { existsSync } from 'node:fs'
-import { mkdir, readlink, rename, rm, symlink } from 'node:fs/promises'
+import { mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import { retained, type Aged } from './retention.js'
 
 export function releasesDir (target: string): string {
   return join(target, 'releases')
@@ -39,12 +40,21 @@ export function hasRelease (target: string, sha: string): boolean {
 
 /** Keeps the newest `keep` releases plus the running and previous ones. */
 export async function pruneReleases (target: string, keepShas: string[], keep = 5): Promise<void> {
-  const { readdir, stat } = await import('node:fs/promises')
   const dir = releasesDir(target)
   if (!existsSync(dir)) return
-  const entries = await Promise.all((await readdir(dir)).filter(n => /^[0-9a-f]{40}$/.test(n)).map(async n => ({ n, t: (await stat(join(dir, n))).mtimeMs })))
-  entries.sort((a, b) => b.t - a.t)
-  for (const e of entries.slice(keep)) {
-    if (!keepShas.includes(e.n)) await rm(join(dir, e.n), { recursive: true, force: true })
+  const kept = retained(await agedEntries(dir, n => /^[0-9a-f]{40}$/.test(n)), keepShas, keep)
+  for (const n of await readdir(dir)) {
+    if (/^[0-9a-f]{40}$/.test(n) && !kept.has(n)) await rm(join(dir, n), { recursive: true, force: true })
   }
+}
+
+/** The entries of `dir` whose names pass `filter`, with their modification times. */
+export async function agedEntries (dir: string, filter: (name: string) => boolean): Promise<Aged[]> {
+  if (!existsSync(dir)) return []
+  const names = (await readdir(dir)).filter(filter)
+  const out: Aged[] = []
+  for (const name of names) {
+    try { out.push({ name, mtimeMs: (await stat(join(dir, name))).mtimeMs }) } catch {} // gone meanwhile
+  }
+  return out
 }

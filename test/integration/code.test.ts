@@ -15,6 +15,7 @@ import { startFleet, type Fleet } from '../helpers/index.js'
 import { converge } from '../helpers/measure.js'
 import { cloneRepo, commit, git, makeRepo, tempDir } from '../node/code/fixture.js'
 import { testConfig } from './test-config.js'
+import { RETAINED_COMMITS } from '../../node/code/manager.js'
 
 const HEARTBEAT_MS = 500
 /** The manager's lease: 3 heartbeats, at least 3 s. */
@@ -391,4 +392,22 @@ describe('git hook and code distribution', () => {
       expect(readFileSync(join(fleet.node(n).dir, 'roles', 'web', 'current', 'app', 'version.txt'), 'utf8')).toBe('v6\n')
     }
   }, 300_000)
+
+  it('a node keeps the newest RETAINED_COMMITS fetched commits plus what its roles run: older bundles and cached trees go', async () => {
+    // Six commits went through this suite. The holder made a bundle of each; c1 is the oldest and
+    // no role runs it any more, so it went from the holder's bundles and cache.
+    const bundles = (n: string): string[] => {
+      const dir = join(fleet.node(n).dir, 'code', 'bundles')
+      return existsSync(dir) ? readdirSync(dir).filter(f => /^[0-9a-f]{40}\.bundle$/.test(f)).map(f => f.slice(0, 40)) : []
+    }
+    const cacheOf = (n: string): string => join(fleet.node(n).dir, 'code', 'cache.git')
+    const cached = (n: string): string[] => git(cacheOf(n), ['for-each-ref', '--format=%(refname)', 'refs/slm/']).split('\n').filter(Boolean).map(r => r.slice('refs/slm/'.length))
+    await fleet.waitFor(() => !bundles(holder).includes(shas.c1) && !cached(holder).includes(shas.c1), { timeoutMs: 30_000, what: `${holder} to drop c1` })
+    for (const n of ALL) {
+      const pinned = new Set([currentSha(n, 'app'), existsSync(join(fleet.node(n).dir, 'roles', 'web')) ? currentSha(n, 'web') : null].filter(s => s != null))
+      expect(bundles(n).length).toBeLessThanOrEqual(RETAINED_COMMITS + pinned.size)
+      for (const sha of cached(n)) expect(bundles(n).includes(sha) || pinned.has(sha), `${n} caches ${sha.slice(0, 12)}`).toBe(true)
+      git(cacheOf(n), ['fsck', '--no-dangling'])
+    }
+  }, 60_000)
 })

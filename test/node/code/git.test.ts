@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { commitInfo, createBundle, ensureCacheRepo, exportTree, hasCommit, importBundle } from '../../../node/code/git.js'
+import { commitInfo, createBundle, ensureCacheRepo, exportTree, hasCommit, importBundle, pruneCache } from '../../../node/code/git.js'
 import { commit, git, makeRepo, tempDir } from './fixture.js'
 
 let repo: string
@@ -179,6 +179,34 @@ describe('bundles', () => {
     writeFileSync(cut, bytes.subarray(0, bytes.length - 40))
     await expect(importBundle(cache, cut, second)).rejects.toMatchObject({ code: 'ERR_BAD_BUNDLE' })
     expect(refs(cache)).toBe('')
+  })
+})
+
+describe('pruneCache', () => {
+  it('drops the commits not kept, their objects and shallow entries; the kept ones stay whole', async () => {
+    const r = makeRepo()
+    const a = commit(r, { 'app/main.txt': 'a\n', 'web/index.html': '<p>1</p>\n' }, 'a')
+    const b = commit(r, { 'app/main.txt': 'b\n' }, 'b')
+    const c = commit(r, { 'app/main.txt': 'c\n' }, 'c')
+    const cache = join(tempDir(), 'cache.git')
+    await ensureCacheRepo(cache)
+    for (const sha of [a, b, c]) {
+      const out = join(tempDir(), `${sha}.bundle`)
+      await createBundle(r, sha, out)
+      await importBundle(cache, out, sha)
+    }
+    expect(await pruneCache(cache, new Set([c, 'f'.repeat(40)]))).toBe(2)
+    expect(await hasCommit(cache, a)).toBe(false)
+    expect(await hasCommit(cache, b)).toBe(false)
+    expect(refs(cache)).toBe(`refs/slm/${c} ${c}`)
+    expect(readFileSync(join(cache, 'shallow'), 'utf8')).toBe(`${c}\n`)
+    // b's own blob is gone with it; c's whole tree is there, web/ included (unchanged since a).
+    expect(() => git(cache, ['cat-file', '-e', git(r, ['rev-parse', `${b}:app/main.txt`])])).toThrow()
+    expect(git(cache, ['show', `${c}:web/index.html`])).toBe('<p>1</p>')
+    git(cache, ['fsck', '--no-dangling'])
+    // Nothing left to drop: no gc, nothing changes.
+    expect(await pruneCache(cache, new Set([c]))).toBe(0)
+    expect(await pruneCache(join(tempDir(), 'no-cache.git'), new Set())).toBe(0)
   })
 })
 
