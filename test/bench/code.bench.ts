@@ -253,11 +253,11 @@ export async function run (opts: BenchOptions): Promise<string> {
   const report = table(['N', 'time to all (s)', 'holder up (MiB)', 'holder/bundle', 'holder uploads', 'max peer uploads', 'all fetched (MiB)', 'fetched/bundle', 'daemon CPU (s)', 'children (s)', 'less idle (s)', 'CPU / cores (s)', 'host busy'], body)
   const timelines = results.filter(r => r.appliedAt.length > 0).map(r => `n=${r.n}: applied at ${r.appliedAt.map(t => t.toFixed(1)).join(', ')} s`)
   const explain = [
-    `daemon CPU: every daemon's CPU time and its children's (git, tar, probes; also shown apart), from the sync to the`,
-    `last apply; less idle: minus what`,
-    `the same daemons use idle over that time (measured for ${IDLE_MS / 1000} s before the sync); CPU / cores is the least wall`,
-    `time that work can take on this ${cores}-core host with every node on it (each real node has its own CPU). Host busy`,
-    'counts everything on the host, other users included: a busy host makes the times meaningless.'
+    'daemon CPU: every daemon\'s CPU time and its children\'s (git, tar, probes; also shown apart), from the sync to the',
+    `last apply; less idle: minus what the same daemons use idle over that time (measured for ${IDLE_MS / 1000} s before the`,
+    `sync); CPU / cores is the least wall time that work can take on this ${cores}-core host with every node on it (each real`,
+    'node has its own CPU). Host busy counts everything on the host, other users included: a busy host makes the times',
+    'meaningless.'
   ]
   return [report, '', ...explain, '', 'timeline:', ...timelines.map(t => `- ${t}`), '', 'targets:', ...verdicts.map(v => `- ${v}`),
     ...(notes.length > 0 ? ['', 'notes:', ...notes.map(s => `- ${s}`)] : [])].join('\n')
