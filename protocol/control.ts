@@ -147,6 +147,18 @@ export interface CodeTransferStats {
   served: number
   fetchedBytes: number
   fetched: number
+  /** Bundles moving now: `out` to a peer (bytes it acknowledged), `in` from one (bytes on disk). */
+  active?: ActiveTransfer[]
+}
+
+export interface ActiveTransfer {
+  sha: string
+  peer: string
+  peerName?: string
+  direction: 'in' | 'out'
+  bytes: number
+  size: number
+  startedAt: number
 }
 
 export interface HistoryItem {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { CodeStatusView, CodeCommitView, CodeTransferStats } from '../../protocol/control.js'
+import type { ActiveTransfer, CodeStatusView, CodeCommitView, CodeTransferStats } from '../../protocol/control.js'
 import { hlcMs } from '../../protocol/hlc.js'
 import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protocol/types.js'
 import { affectedRoles, resolveTargetPath } from '../roles/index.js'
@@ -54,6 +54,8 @@ export class CodeManager {
   private pruning = false
   private pruneAgain = false
   private readonly stats: CodeTransferStats = { servedBytes: 0, served: 0, fetchedBytes: 0, fetched: 0 }
+  /** The bundle this node is fetching now (one deploy at a time), for `slm status`. */
+  private fetching: ActiveTransfer | null = null
 
   constructor (d: Daemon) {
     this.d = d
@@ -113,7 +115,10 @@ export class CodeManager {
 
   lease (): Lease | null { return this.ownLease }
 
-  transferStats (): CodeTransferStats { return { ...this.stats } }
+  transferStats (): CodeTransferStats {
+    const active = [...(this.fetching != null ? [{ ...this.fetching }] : []), ...(this.transfer?.active() ?? [])]
+    return { ...this.stats, active: active.map(t => ({ ...t, peerName: this.d.store.getNode(t.peer)?.name ?? t.peer })) }
+  }
 
   // Runs on every tick (and every holder() call): from the heartbeats alone, not whole node
   // records, which cost O(fleet) allocations a second on every daemon.
@@ -375,12 +380,16 @@ export class CodeManager {
         if (tried.has(id)) continue
         tried.add(id)
         try {
-          this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged)
+          const progress: ActiveTransfer = { sha, peer: id, direction: 'in', bytes: 0, size: 0, startedAt: Date.now() }
+          this.fetching = progress
+          this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged, (bytes, size) => { progress.bytes = bytes; progress.size = size })
+          this.fetching = null
           this.stats.fetched++
           await importBundle(this.cache, staged, sha)
           await rename(staged, this.bundlePath(sha))
           return
         } catch (err: any) {
+          this.fetching = null
           await rm(staged, { force: true }).catch(() => {})
           if (err instanceof TransferRefused) {
             // Ask the peers it sent us to next, before anyone else left in this round.

@@ -15,6 +15,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import type { ActiveTransfer } from '../../protocol/control.js'
 import type { SlmLibp2p } from '../net/host.js'
 import { CodeError } from './git.js'
 
@@ -46,9 +47,15 @@ export interface TransferComponents {
 export class BundleTransfer {
   private readonly c: TransferComponents
   private uploads = 0
+  private readonly serving = new Set<ActiveTransfer>()
 
   constructor (components: TransferComponents) {
     this.c = components
+  }
+
+  /** Uploads in flight, with the bytes each peer acknowledged so far. */
+  active (): ActiveTransfer[] {
+    return [...this.serving].map(t => ({ ...t }))
   }
 
   async start (): Promise<void> {
@@ -73,11 +80,14 @@ export class BundleTransfer {
     if (!admission.serve) { await answer({ ok: false, code: admission.code, peers: admission.peers.slice(0, MAX_HINTS) }); await stream.close(); return }
     if (this.uploads >= (this.c.maxUploads ?? 2)) { await answer({ ok: false, code: 'busy' }); await stream.close(); return }
     this.uploads++
+    let progress: ActiveTransfer | undefined
     try {
       const file = await this.c.bundleFor(sha)
       if (file == null) { await answer({ ok: false, code: 'missing' }); await stream.close(); return }
       const { size } = await stat(file)
       const started = Date.now()
+      progress = { sha, peer, direction: 'out', bytes: 0, size, startedAt: started }
+      this.serving.add(progress)
       await answer({ ok: true, size })
       let sent = 0
       let acked = 0
@@ -85,6 +95,7 @@ export class BundleTransfer {
         const ack = (JSON.parse(new TextDecoder().decode((await lp.read({ signal })).subarray())) as { ack?: unknown })?.ack
         if (typeof ack !== 'number' || !Number.isInteger(ack) || ack < acked || ack > sent) throw new CodeError('ERR_PROTOCOL', `bad acknowledgement ${String(ack)} (sent ${sent})`)
         acked = ack
+        if (progress != null) progress.bytes = acked
       }
       for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) {
         while (sent - acked >= WINDOW) await readAck()
@@ -96,6 +107,7 @@ export class BundleTransfer {
       await stream.close({ signal })
     } finally {
       this.uploads--
+      if (progress != null) this.serving.delete(progress)
     }
   }
 }
@@ -116,9 +128,9 @@ export class TransferRefused extends CodeError {
  * Fetches `sha`'s bundle from `peer` into `out` (its directory created if needed). Throws a
  * TransferRefused (`ERR_BUSY`, `ERR_REDIRECT` with the peers to ask, `ERR_MISSING`) or CodeError
  * `ERR_BAD_BUNDLE`. Only the transfer is checked here: the caller verifies the content
- * (importBundle) before trusting the file.
+ * (importBundle) before trusting the file. `onProgress` hears the bytes on disk after each frame.
  */
-export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, out: string): Promise<number> {
+export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, out: string, onProgress?: (bytes: number, size: number) => void): Promise<number> {
   const signal = AbortSignal.timeout(600_000)
   const stream = await node.dialProtocol(peer, CODE_PROTOCOL, { signal })
   const tmp = `${out}.part-${process.pid}`
@@ -144,6 +156,7 @@ export async function fetchBundle (node: SlmLibp2p, peer: PeerId, sha: string, o
         if (got > size) throw new CodeError('ERR_BAD_BUNDLE', 'peer sent more bytes than announced')
         await file.write(chunk.subarray())
         await lp.write(new TextEncoder().encode(JSON.stringify({ ack: got })), { signal })
+        onProgress?.(got, size)
       }
     } finally {
       await file.close()

@@ -220,6 +220,14 @@ describe('git hook and code distribution', () => {
       expect(s).toMatchObject({ role: 'app', total: 4, failed: 0, halted: false, desired: { sha: shas.c1, strategy: 'all-at-once' } })
       expect(s.nodes.map((x: any) => [x.nodeName, x.running, x.reason]).sort()).toEqual(ALL.map(x => [x, shas.c1, 'in_sync']))
     }
+    // Every byte counted where it went: the others fetched what the holder and their peers served.
+    const stats = await Promise.all(ALL.map(async n => (await fleet.status(n)).codeTransfer))
+    expect(stats.reduce((a, t) => a + t.fetched, 0)).toBe(ALL.length - 1)
+    expect(stats.reduce((a, t) => a + t.fetchedBytes, 0)).toBe(stats.reduce((a, t) => a + t.servedBytes, 0))
+    for (const t of stats) expect(t.active).toEqual([])
+    const other = ALL.find(n => n !== holder)!
+    const human = await fleet.slm(['status'], { dir: other })
+    expect(human.stdout).toMatch(/code transfer:\s+served \d+ \([\d.]+ MiB\), fetched 1 \([\d.]+ MiB\) since start/)
   }, 240_000)
 
   it('rolling: one node at a time in node id order, all end on the commit', async () => {

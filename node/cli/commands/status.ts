@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { StatusView } from '../../../protocol/control.js'
+import type { CodeTransferStats, StatusView } from '../../../protocol/control.js'
 import { globals } from '../context.js'
 import { withDaemon } from '../daemon-client.js'
 import { emit, formatKeyValues } from '../output.js'
@@ -21,6 +21,7 @@ export function register (program: Command): void {
         ['nodes', `${s.nodes} (alive ${s.liveness.alive}, suspect ${s.liveness.suspect}, unreachable ${s.liveness.unreachable})`],
         ['code source', s.codeSource == null ? 'none' : `${s.codeSource.holder} (term ${s.codeSource.term})`],
         ['replica digest', s.replicaDigest],
+        ...(s.codeTransfer != null ? [['code transfer', transferLine(s.codeTransfer)]] as Array<[string, string]> : []),
         ...(s.memory != null ? [['memory', `${mib(s.memory.rssBytes)} resident, heap ${mib(s.memory.heapUsedBytes)} in use`]] as Array<[string, string]> : []),
         ...(s.storeError != null ? [['store error', `${s.storeError.code} since ${new Date(s.storeError.at).toISOString()} (${s.storeError.count} failed writes): ${s.storeError.message}`] as [string, string]] : [])
       ]))
@@ -36,3 +37,17 @@ function peersLine (s: StatusView): string {
 }
 
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`
+
+/** Bundles moving now with their progress, else what moved since the daemon started. */
+export function transferLine (t: CodeTransferStats): string {
+  const done = `served ${t.served} (${mib1(t.servedBytes)}), fetched ${t.fetched} (${mib1(t.fetchedBytes)}) since start`
+  const now = (t.active ?? []).map(a => {
+    const who = a.peerName ?? a.peer
+    if (a.size === 0) return `asking ${who} for ${a.sha.slice(0, 12)}`
+    const pct = Math.floor(100 * a.bytes / a.size)
+    return `${a.direction === 'in' ? 'fetching' : 'serving'} ${a.sha.slice(0, 12)} ${a.direction === 'in' ? 'from' : 'to'} ${who}: ${mib1(a.bytes)} of ${mib1(a.size)} (${pct} %)`
+  })
+  return [...now, done].join('; ')
+}
+
+const mib1 = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`

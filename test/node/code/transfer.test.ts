@@ -25,6 +25,7 @@ let second: string
 /** A commit whose bundle is ~12 MiB: three times the reader's 4 MiB stream buffer. */
 let big: string
 let served = 0
+let serverTransfer: BundleTransfer
 /** What the serving side hands out for a sha; each test sets it. */
 let bundleFor: (sha: string) => Promise<string | null> = async () => null
 /** The serving side's admission policy; serves everyone unless a test says otherwise. */
@@ -43,14 +44,15 @@ beforeAll(async () => {
   client = await createHost({ privateKey: await generateKeyPair('Ed25519'), fleetKey, listen: ['/ip4/127.0.0.1/tcp/0'] })
   await server.start()
   await client.start()
-  await new BundleTransfer({
+  serverTransfer = new BundleTransfer({
     node: server,
     bundleFor: async (sha) => await bundleFor(sha),
     admit: (sha, peer) => admit(sha, peer),
     onServed: (bytes, _sha, peer) => { served += bytes; servedTo.push(peer) },
     onError: () => {},
     maxUploads: 2
-  }).start()
+  })
+  await serverTransfer.start()
   await client.peerStore.merge(server.peerId, { multiaddrs: server.getMultiaddrs() })
 }, 60_000)
 
@@ -78,8 +80,13 @@ describe('bundle transfer over /slm/code/1.0.0', () => {
     bundleFor = async (sha) => sha === second ? good : null
     const before = served
     const out = join(tempDir(), 'not', 'yet', `${second}.bundle`)
-    const bytes = await fetchBundle(client, server.peerId, second, out)
+    const progress: Array<[number, number]> = []
+    const bytes = await fetchBundle(client, server.peerId, second, out, (got, size) => { progress.push([got, size]) })
     expect(bytes).toBe(statSync(good).size)
+    // Progress after every frame, rising to the whole bundle.
+    expect(progress.length).toBeGreaterThan(1)
+    expect(progress.every(([got, size], i) => size === bytes && (i === 0 || got > progress[i - 1][0]))).toBe(true)
+    expect(progress.at(-1)).toEqual([bytes, bytes])
     expect(bytes).toBeGreaterThan(3 * 1024 * 1024)
     expect(served - before).toBe(bytes)
     expect(servedTo.at(-1)).toBe(client.peerId.toString())
@@ -104,7 +111,11 @@ describe('bundle transfer over /slm/code/1.0.0', () => {
     expect(got).toBeGreaterThan(0)
     expect(got).toBeLessThanOrEqual(WINDOW + 256 * 1024)
     expect(served).toBe(before) // nothing counts as served until every byte is acknowledged
+    // The upload shows as in flight with nothing acknowledged, and goes once the reader hangs up.
+    expect(serverTransfer.active()).toEqual([expect.objectContaining({ sha: big, peer: client.peerId.toString(), direction: 'out', bytes: 0, size: head.size })])
     stream.abort(new Error('test done'))
+    for (let i = 0; i < 100 && serverTransfer.active().length > 0; i++) await new Promise(resolve => setTimeout(resolve, 20))
+    expect(serverTransfer.active()).toEqual([])
   })
 
   it('a slow reader that acknowledges late gets the whole bundle, never more than the window ahead', async () => {
