@@ -1,27 +1,16 @@
 /**
  * Malformed bundles against a real cache (bad input standard: a typed rejection, never a crash,
- * never a change to what the cache held). A seeded generator mutates a valid snapshot bundle:
+ * never a change to what the cache held). fast-check (fixed seed) mutates a valid snapshot bundle:
  * flipped bytes in the header and in the pack, truncations, junk appended, header lines dropped
  * or repeated. Every import either holds the sha afterwards or fails with ERR_BAD_BUNDLE /
  * ERR_SHA_MISMATCH; the commit the cache held before stays whole, and no quarantine is left.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createBundle, ensureCacheRepo, exportTree, hasCommit, importBundle } from '../../../node/code/git.js'
 import { commit, git, makeRepo, tempDir } from './fixture.js'
-
-/** mulberry32: small, seeded, good enough to pick mutations reproducibly. */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const CASES = 120
 
@@ -41,24 +30,43 @@ beforeAll(async () => {
   headerEnd = good.indexOf('\n\n') + 2
 })
 
-function mutate (next: () => number): { what: string, bytes: Buffer } {
+type Mutation =
+  | { kind: 'header' | 'pack', at: number, xor: number }
+  | { kind: 'truncate', at: number }
+  | { kind: 'junk' }
+  | { kind: 'oid', at: number, digit: number }
+  | { kind: 'drop' | 'repeat', line: number }
+
+/** Positions are fractions of the region they land in, so one arbitrary fits any bundle size. */
+const mutations: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('header' as const, 'pack' as const), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), xor: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }) }),
+  fc.record({ kind: fc.constant('junk' as const) }),
+  // Another valid object id on the ref line: the header now names a commit the pack does not hold.
+  fc.record({ kind: fc.constant('oid' as const), at: fc.integer({ min: 0, max: 39 }), digit: fc.integer({ min: 1, max: 15 }) }),
+  fc.record({ kind: fc.constantFrom('drop' as const, 'repeat' as const), line: fc.nat() })
+)
+
+function apply (m: Mutation): Buffer {
   const b = Buffer.from(good)
-  const at = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo))
-  switch (Math.floor(next() * 6)) {
-    case 0: { const i = at(0, headerEnd); b[i] ^= 1 + Math.floor(next() * 255); return { what: `header byte ${i} flipped`, bytes: b } }
-    case 1: { const i = at(headerEnd, b.length); b[i] ^= 1 + Math.floor(next() * 255); return { what: `pack byte ${i} flipped`, bytes: b } }
-    case 2: { const n = at(0, b.length); return { what: `truncated to ${n}`, bytes: b.subarray(0, n) } }
-    case 3: return { what: 'junk appended', bytes: Buffer.concat([b, Buffer.from('garbage after the pack\n')]) }
-    case 4: {
-      const lines = b.subarray(0, headerEnd).toString('latin1').split('\n')
-      lines.splice(at(0, lines.length - 2), 1)
-      return { what: 'a header line dropped', bytes: Buffer.concat([Buffer.from(lines.join('\n'), 'latin1'), b.subarray(headerEnd)]) }
+  const pos = (f: number, lo: number, hi: number): number => lo + Math.floor(f * (hi - lo))
+  switch (m.kind) {
+    case 'header': { b[pos(m.at, 0, headerEnd)] ^= m.xor; return b }
+    case 'pack': { b[pos(m.at, headerEnd, b.length)] ^= m.xor; return b }
+    case 'truncate': return b.subarray(0, pos(m.at, 0, b.length))
+    case 'junk': return Buffer.concat([b, Buffer.from('garbage after the pack\n')])
+    case 'oid': {
+      const i = b.indexOf(`${target} refs/slm/`) + m.at
+      b[i] = '0123456789abcdef'.charCodeAt(('0123456789abcdef'.indexOf(String.fromCharCode(b[i])) + m.digit) % 16)
+      return b
     }
     default: {
-      const lines = b.subarray(0, headerEnd).toString('latin1').split('\n')
-      const i = at(0, lines.length - 2)
-      lines.splice(i, 0, lines[i])
-      return { what: 'a header line repeated', bytes: Buffer.concat([Buffer.from(lines.join('\n'), 'latin1'), b.subarray(headerEnd)]) }
+      // The header's lines before its closing blank line.
+      const lines = b.subarray(0, headerEnd - 1).toString('latin1').split('\n').slice(0, -1)
+      const i = m.line % lines.length
+      if (m.kind === 'drop') lines.splice(i, 1)
+      else lines.splice(i, 0, lines[i])
+      return Buffer.concat([Buffer.from(lines.map(l => `${l}\n`).join('') + '\n', 'latin1'), b.subarray(headerEnd)])
     }
   }
 }
@@ -70,12 +78,11 @@ describe('malformed snapshot bundles', () => {
     const keptBundle = join(tempDir(), 'kept.bundle')
     await createBundle(repo, kept, keptBundle)
     await importBundle(cache, keptBundle, kept)
-    const next = rng(0x51a3)
     const outcomes = new Map<string, number>()
     const file = join(tempDir(), 'mutant.bundle')
-    for (let i = 0; i < CASES; i++) {
-      const { what, bytes } = mutate(next)
-      writeFileSync(file, bytes)
+    await fc.assert(fc.asyncProperty(mutations, async (m) => {
+      const what = JSON.stringify(m)
+      writeFileSync(file, apply(m))
       let outcome: string
       try {
         await importBundle(cache, file, target)
@@ -92,7 +99,7 @@ describe('malformed snapshot bundles', () => {
       }
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
       expect(readdirSync(join(cache, 'objects')).filter(d => d.startsWith('incoming-')), what).toEqual([])
-    }
+    }), { numRuns: CASES, seed: 0x51a3, endOnFailure: true })
     // The cache's own commit is untouched by all of it.
     expect(readFileSync(join(cache, 'shallow'), 'utf8')).toBe(`${kept}\n`)
     const dest = join(tempDir(), 'rel')
