@@ -382,14 +382,16 @@ export class CodeManager {
         try {
           const progress: ActiveTransfer = { sha, peer: id, direction: 'in', bytes: 0, size: 0, startedAt: Date.now() }
           this.fetching = progress
-          this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged, (bytes, size) => { progress.bytes = bytes; progress.size = size })
-          this.fetching = null
+          try {
+            this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged, (bytes, size) => { progress.bytes = bytes; progress.size = size })
+          } finally {
+            this.fetching = null
+          }
           this.stats.fetched++
           await importBundle(this.cache, staged, sha)
           await rename(staged, this.bundlePath(sha))
           return
         } catch (err: any) {
-          this.fetching = null
           await rm(staged, { force: true }).catch(() => {})
           if (err instanceof TransferRefused) {
             // Ask the peers it sent us to next, before anyone else left in this round.

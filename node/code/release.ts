@@ -42,9 +42,10 @@ export function hasRelease (target: string, sha: string): boolean {
 export async function pruneReleases (target: string, keepShas: string[], keep = 5): Promise<void> {
   const dir = releasesDir(target)
   if (!existsSync(dir)) return
-  const kept = retained(await agedEntries(dir, n => /^[0-9a-f]{40}$/.test(n)), keepShas, keep)
-  for (const n of await readdir(dir)) {
-    if (/^[0-9a-f]{40}$/.test(n) && !kept.has(n)) await rm(join(dir, n), { recursive: true, force: true })
+  const entries = await agedEntries(dir, n => /^[0-9a-f]{40}$/.test(n))
+  const kept = retained(entries, keepShas, keep)
+  for (const { name } of entries) {
+    if (!kept.has(name)) await rm(join(dir, name), { recursive: true, force: true })
   }
 }
 

@@ -17,7 +17,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { ActiveTransfer } from '../../protocol/control.js'
 import type { SlmLibp2p } from '../net/host.js'
-import { CodeError } from './git.js'
+import { CodeError } from './errors.js'
 
 export const CODE_PROTOCOL = '/slm/code/1.0.0'
 const CHUNK = 256 * 1024

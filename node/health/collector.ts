@@ -122,10 +122,13 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
     return current
   }
 
+  /** How much a sample re-reads: nothing cached, the role files, or every probe. */
+  const forceRank = (f: boolean | 'files'): number => f === true ? 2 : f === 'files' ? 1 : 0
+
   function refresh (opts: { force?: boolean | 'files' } = {}): Promise<Health> {
     const force = opts.force ?? false
     // A forced refresh must not settle for a sample in flight that forced less: it runs after it.
-    if (sampling != null && force !== false && (samplingForced === false || (force === true && samplingForced === 'files'))) return sampling.catch(() => undefined).then(async () => await refresh(opts))
+    if (sampling != null && forceRank(force) > forceRank(samplingForced)) return sampling.catch(() => undefined).then(async () => await refresh(opts))
     if (sampling == null) {
       samplingForced = force
       sampling = sample(force).finally(() => { sampling = undefined })

@@ -1,8 +1,9 @@
 /**
  * Listening TCP ports with the process that holds each (PREDECESSOR.md 1.2 `listening_ports`).
  * `ss -Htlnp` answers in one fork (`ss -Htln` while the ports stay the same, below); where
- * iproute2 is missing, /proc/net/tcp{,6} still gives the ports, without process names (mapping socket inodes to pids means walking every /proc/<pid>/fd,
- * which costs more than the answer is worth).
+ * iproute2 is missing, /proc/net/tcp{,6} still gives the ports, without process names (mapping
+ * socket inodes to pids means walking every /proc/<pid>/fd, which costs more than the answer is
+ * worth).
  */
 import { readFile } from 'node:fs/promises'
 import type { ListeningPort } from '../../protocol/types.js'

@@ -36,18 +36,16 @@ function peersLine (s: StatusView): string {
   return notes.length === 0 ? String(s.peers) : `${s.peers} (${notes.join(', ')})`
 }
 
-const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`
+const mib = (bytes: number, digits = 0): string => `${(bytes / 1048576).toFixed(digits)} MiB`
 
 /** Bundles moving now with their progress, else what moved since the daemon started. */
 export function transferLine (t: CodeTransferStats): string {
-  const done = `served ${t.served} (${mib1(t.servedBytes)}), fetched ${t.fetched} (${mib1(t.fetchedBytes)}) since start`
+  const done = `served ${t.served} (${mib(t.servedBytes, 1)}), fetched ${t.fetched} (${mib(t.fetchedBytes, 1)}) since start`
   const now = (t.active ?? []).map(a => {
     const who = a.peerName ?? a.peer
     if (a.size === 0) return `asking ${who} for ${a.sha.slice(0, 12)}`
     const pct = Math.floor(100 * a.bytes / a.size)
-    return `${a.direction === 'in' ? 'fetching' : 'serving'} ${a.sha.slice(0, 12)} ${a.direction === 'in' ? 'from' : 'to'} ${who}: ${mib1(a.bytes)} of ${mib1(a.size)} (${pct} %)`
+    return `${a.direction === 'in' ? 'fetching' : 'serving'} ${a.sha.slice(0, 12)} ${a.direction === 'in' ? 'from' : 'to'} ${who}: ${mib(a.bytes, 1)} of ${mib(a.size, 1)} (${pct} %)`
   })
   return [...now, done].join('; ')
 }
-
-const mib1 = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`
