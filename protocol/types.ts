@@ -400,4 +400,6 @@ export type SyncResponse =
 export type GossipMessage =
   | { v: number; kind: 'heartbeat'; heartbeat: Heartbeat }
   | { v: number; kind: 'event'; event: NodeEvent }
+  /** Several events of one origin, seq-ascending, written by one operator action. */
+  | { v: number; kind: 'events'; events: NodeEvent[] }
   | { v: number; kind: 'command'; command: CommandEnvelope }

@@ -43,6 +43,11 @@ export interface CommandProcessorComponents {
   /** Called after fleet data changed (e.g. new desired code or window). */
   onFleetChange?: (regs: Register[]) => void
   onReject: (code: RejectCode, cmd?: CommandEnvelope) => void
+  /**
+   * Runs a node action's steps (accepted, its transitions, the final result) so that the events
+   * they write are gossiped together, once it is done. @default runs `fn` as is
+   */
+  batch?: <T>(fn: () => Promise<T>) => Promise<T>
   now?: () => number
   skewMs: number
 }
@@ -169,9 +174,12 @@ export class CommandProcessor {
     const self = this.c.self()
     if (NODE_ACTIONS.has(command.action)) {
       if (!matchesTarget(command.target, self)) return
-      if (!alreadyAccepted) await this.c.store.recordResult(command, 'accepted')
-      const out = await this.c.applyNodeAction(command, issuer)
-      await this.c.store.recordResult(command, out.status, out.reason)
+      const steps = async (): Promise<void> => {
+        if (!alreadyAccepted) await this.c.store.recordResult(command, 'accepted')
+        const out = await this.c.applyNodeAction(command, issuer)
+        await this.c.store.recordResult(command, out.status, out.reason)
+      }
+      await (this.c.batch?.(steps) ?? steps())
       return
     }
     const global = GLOBAL_FLEET_ACTIONS.has(command.action) || command.target.kind === 'all'

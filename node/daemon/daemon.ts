@@ -25,6 +25,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { SelfLifecycle } from './self.js'
+import { Outbox } from './outbox.js'
 import { applyNodeAction } from './actions.js'
 import { commandStoreOf, syncStoreOf } from './adapters.js'
 import { Reconciler } from './reconcile.js'
@@ -60,6 +61,8 @@ export class Daemon {
   sync!: AntiEntropy
   commands!: CommandProcessor
   self!: SelfLifecycle
+  /** Our own events on their way to gossip, batched per node action. */
+  readonly outbox = new Outbox({ send: (events) => { this.publishEvents(events) } })
   reconciler!: Reconciler
   code!: CodeManager
   private control?: ControlServer
@@ -152,7 +155,7 @@ export class Daemon {
     this.self = new SelfLifecycle({
       append: async (type, body) => await this.store.appendLocal(type, body),
       state: () => this.store.getNode(localId)?.state ?? 'discovered',
-      publish: (event) => { this.publish({ v: PROTOCOL_VERSION, kind: 'event', event }) }
+      publish: (event) => { this.outbox.publish(event) }
     })
 
     this.peers = new PeerTracker({
@@ -205,6 +208,7 @@ export class Daemon {
       applyNodeAction: async (cmd, issuer) => await applyNodeAction(this, cmd, issuer),
       onFleetChange: () => { this.reconciler?.poke() },
       onReject: (code) => { this.metrics.reject(`command_${code}`); this.metrics.commands.inc({ result: code }) },
+      batch: async (fn) => await this.outbox.batch(fn),
       skewMs: config.clockSkewSeconds * 1000
     })
 
@@ -277,6 +281,7 @@ export class Daemon {
 
   async stop (): Promise<void> {
     if (this.stopping) return
+    this.outbox.flush()
     this.stopping = true
     clearTimeout(this.heartbeatTimer)
     clearInterval(this.pruneTimer)
@@ -307,6 +312,24 @@ export class Daemon {
   publish (msg: GossipMessage): void {
     if (this.stopping) return
     this.gossip.publish(msg).catch((err) => { this.log.debug({ err: String(err) }, 'publish failed') })
+  }
+
+  /** One event as `event`, several (one origin, seq-ascending) as one `events` message. */
+  private publishEvents (events: NodeEvent[]): void {
+    if (this.stopping || events.length === 0) return
+    const msg: GossipMessage = events.length === 1
+      ? { v: PROTOCOL_VERSION, kind: 'event', event: events[0] }
+      : { v: PROTOCOL_VERSION, kind: 'events', events }
+    this.gossip.publish(msg).catch((err) => {
+      // A batch over the gossip size limit goes out in halves (still in seq order).
+      if (err?.code === 'ERR_TOO_LARGE' && events.length > 1) {
+        const half = events.length >> 1
+        this.publishEvents(events.slice(0, half))
+        this.publishEvents(events.slice(half))
+      } else {
+        this.log.debug({ err: String(err) }, 'publish failed')
+      }
+    })
   }
 
   /** Submits a command from the local control socket. */
@@ -470,11 +493,12 @@ export class Daemon {
         if (hb.seq > this.store.maxSeq(hb.origin)) this.pullFrom(hb.origin, source)
         break
       }
-      case 'event': {
-        const e: NodeEvent = msg.event
-        try { this.clock.witness(e.hlc) } catch { this.metrics.reject('clock_drift'); return }
-        this.store.ingestEvents([e]).then((r) => {
-          if (r.gaps > 0) this.pullFrom(e.origin, source)
+      case 'event':
+      case 'events': {
+        const events: NodeEvent[] = msg.kind === 'event' ? [msg.event] : msg.events
+        try { for (const e of events) this.clock.witness(e.hlc) } catch { this.metrics.reject('clock_drift'); return }
+        this.store.ingestEvents(events).then((r) => {
+          if (r.gaps > 0) this.pullFrom(events[0].origin, source)
         }, (err) => { this.log.warn({ err: String(err) }, 'ingest failed') })
         break
       }

@@ -9,7 +9,7 @@ import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import { decodeGossip, encodeGossip } from '../../protocol/codec.js'
 import { nodePublicKeyFromId, verifyEvent } from '../../protocol/sign.js'
-import type { GossipMessage } from '../../protocol/types.js'
+import type { GossipMessage, NodeEvent } from '../../protocol/types.js'
 import type { SlmLibp2p } from './host.js'
 import { FLEET_TOPIC } from './constants.js'
 
@@ -30,17 +30,25 @@ export function checkOrigin (msg: GossipMessage, signer: string): RejectReason |
     case 'heartbeat':
       return msg.heartbeat.origin === signer ? null : 'origin_mismatch'
     case 'event':
-      if (msg.event.origin !== signer) return 'origin_mismatch'
-      try {
-        verifyEvent(msg.event, nodePublicKeyFromId(msg.event.origin))
-        return null
-      } catch {
-        return 'bad_event_signature'
-      }
+      return checkEvents([msg.event], signer)
+    case 'events':
+      return checkEvents(msg.events, signer)
     case 'command':
       // Operator commands are self-authenticating (Ed25519 by the operator) and any peer may relay
       // them; their signature and authority are checked where they are applied.
       return null
+  }
+}
+
+/** Every event is the signer's own and carries the signer's valid signature. */
+function checkEvents (events: NodeEvent[], signer: string): RejectReason | null {
+  if (events.some(e => e.origin !== signer)) return 'origin_mismatch'
+  try {
+    const key = nodePublicKeyFromId(signer)
+    for (const e of events) verifyEvent(e, key)
+    return null
+  } catch {
+    return 'bad_event_signature'
   }
 }
 

@@ -26,6 +26,8 @@ export const LIMITS = {
   jsonDepth: 8,
   jsonNodes: 2000,
   syncBatch: 1000,
+  /** Events in one `events` gossip message (one node action writes three). */
+  gossipEvents: 64,
   syncHave: 50_000,
   digestOrigins: 10_000
 } as const

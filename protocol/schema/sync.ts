@@ -38,5 +38,6 @@ export const syncResponseSchema: z.ZodType<SyncResponse> = z.discriminatedUnion(
 export const gossipMessageSchema: z.ZodType<GossipMessage> = z.discriminatedUnion('kind', [
   z.strictObject({ v: version, kind: z.literal('heartbeat'), heartbeat: heartbeatSchema }),
   z.strictObject({ v: version, kind: z.literal('event'), event: nodeEventSchema }),
+  z.strictObject({ v: version, kind: z.literal('events'), events: list(nodeEventSchema, LIMITS.gossipEvents).min(1) }),
   z.strictObject({ v: version, kind: z.literal('command'), command: commandEnvelopeSchema })
 ])

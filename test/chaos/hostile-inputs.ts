@@ -13,9 +13,9 @@ import { sampleHeartbeat } from '../protocol/samples.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent, type SyncDigest, type SyncRequest } from '../../protocol/types.js'
 import type { Operator } from './operator.js'
 
-export type GossipKind = 'malformed' | 'oversized' | 'forged_heartbeat' | 'replayed_event' | 'bad_event_sig' | 'bad_command_sig' | 'unknown_issuer' | 'expired_command' | 'replayed_command'
+export type GossipKind = 'malformed' | 'oversized' | 'forged_heartbeat' | 'replayed_event' | 'bad_event_sig' | 'smuggled_batch' | 'bad_command_sig' | 'unknown_issuer' | 'expired_command' | 'replayed_command'
 
-export const GOSSIP_KINDS: GossipKind[] = ['malformed', 'oversized', 'forged_heartbeat', 'replayed_event', 'bad_event_sig', 'bad_command_sig', 'unknown_issuer', 'expired_command', 'replayed_command']
+export const GOSSIP_KINDS: GossipKind[] = ['malformed', 'oversized', 'forged_heartbeat', 'replayed_event', 'bad_event_sig', 'smuggled_batch', 'bad_command_sig', 'unknown_issuer', 'expired_command', 'replayed_command']
 
 const enc = (msg: GossipMessage): Uint8Array => encodeGossip(msg)
 const STRANGER = generateOperatorKey()
@@ -49,6 +49,12 @@ export function hostileGossip (kind: GossipKind, m: HostileMaterial, i: number):
     case 'forged_heartbeat': return enc({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: heartbeatOf(m.victimId) })
     case 'replayed_event': return enc({ v: PROTOCOL_VERSION, kind: 'event', event: m.realEvent })
     case 'bad_event_sig': return enc({ v: PROTOCOL_VERSION, kind: 'event', event: { ...m.realEvent, origin: m.rogueId, seq: 1 + (i % 1000), sig: spoil(m.realEvent.sig) } })
+    // An events batch that hides the victim's real event (or, every other time, a badly signed one
+    // of the rogue's own) behind one that claims to be the rogue's.
+    case 'smuggled_batch': {
+      const own = { ...m.realEvent, origin: m.rogueId, seq: 1 + (i % 1000), sig: spoil(m.realEvent.sig) }
+      return enc({ v: PROTOCOL_VERSION, kind: 'events', events: i % 2 === 0 ? [own, m.realEvent] : [own, { ...own, seq: own.seq + 1 }] })
+    }
     case 'bad_command_sig': {
       const cmd = m.operator.envelope('retire', { kind: 'all' }, {}, { comment: `forged ${i}` })
       return enc({ v: PROTOCOL_VERSION, kind: 'command', command: { ...cmd, sig: spoil(cmd.sig) } })

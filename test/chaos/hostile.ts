@@ -39,7 +39,7 @@ export interface HostileOptions {
 
 /** Oversized messages are 300 KiB each: a few of them make the point without drowning the box. */
 const GOSSIP_WEIGHTS: Record<GossipKind, number> = {
-  malformed: 20, oversized: 1, forged_heartbeat: 15, replayed_event: 15, bad_event_sig: 15,
+  malformed: 20, oversized: 1, forged_heartbeat: 15, replayed_event: 15, bad_event_sig: 15, smuggled_batch: 10,
   bad_command_sig: 10, unknown_issuer: 10, expired_command: 10, replayed_command: 10
 }
 const SYNC_WEIGHTS: Record<SyncKind, number> = { malformed: 5, wrong_version: 3, huge_limit: 3, huge_have: 1, bad_origin: 3, digest_spam: 3 }

@@ -59,10 +59,14 @@ describe('signed commands end to end', () => {
   })
 
   it('maintenance enter on n1 puts n2 in maintenance as n3 sees it, and exit brings it back online', async () => {
+    const batches = async (): Promise<number> => (await fleet.status('n2')).traffic.gossipOut.events?.messages ?? 0
+    const before = await batches()
     const r = await cli(['maintenance', 'enter', 'n2', '--type', 'planned', '--reason', 'disk swap', '--wait', '20'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/n2\s+applied/)
     await waitState('n3', 'n2', 'maintenance_planned')
+    // n2's accepted result, transition and applied result went out as one gossip message.
+    expect(await batches()).toBeGreaterThan(before)
     const hist = (await fleet.slm(['node', 'history', 'n2', '--limit', '1', '--json'], { dir: 'n3' })).json
     expect(hist.items[0]).toMatchObject({ to: 'maintenance_planned', comment: 'disk swap', operator: { name: 'admin' } })
     expect((await cli(['maintenance', 'exit', 'n2', '--wait', '20'])).code).toBe(0)

@@ -42,6 +42,7 @@ function checkSignatures (msg: GossipMessage | undefined): void {
   try {
     if (msg.kind === 'command') verifyCommand(msg.command)
     if (msg.kind === 'event') event(msg.event)
+    if (msg.kind === 'events') msg.events.forEach(event)
   } catch (err) {
     if (!(err instanceof SignatureError) && !(err instanceof ValidationError)) throw err
   }

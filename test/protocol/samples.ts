@@ -259,6 +259,7 @@ export function sampleGossipMessages (): GossipMessage[] {
   return [
     { v, kind: 'heartbeat', heartbeat: sampleHeartbeat() },
     ...(Object.keys(SAMPLE_BODIES) as EventType[]).map((type): GossipMessage => ({ v, kind: 'event', event: sampleEvent(type) })),
+    { v, kind: 'events', events: [sampleEvent('command_result', { seq: 7 }), sampleEvent('transition', { seq: 8 }), sampleEvent('command_result', { seq: 9 })] },
     { v, kind: 'command', command: sampleCommand({ action: 'role_define' }) }
   ]
 }

@@ -150,6 +150,7 @@ describe('node event signatures', () => {
     for (const msg of sampleGossipMessages()) {
       const back = decodeGossip(encodeGossip(msg))
       if (back.kind === 'event') expect(() => verifyEvent(back.event, nodePublicKeyFromId(back.event.origin))).not.toThrow()
+      if (back.kind === 'events') for (const e of back.events) expect(() => verifyEvent(e, nodePublicKeyFromId(e.origin))).not.toThrow()
     }
   })
 

@@ -151,6 +151,7 @@ function decoderTargets (): FuzzTarget[] {
   const gossip = decoderTarget('decodeGossip', { decode: decodeGossip, encode: encodeGossip, samples: s.sampleGossipMessages }, (msg) => {
     total('decodeGossip', 'checkOrigin', () => { checkOrigin(msg, s.NODE_A.nodeId) })
     if (msg.kind === 'event') checkEventSignature('decodeGossip', msg.event)
+    if (msg.kind === 'events') for (const e of msg.events) checkEventSignature('decodeGossip', e)
     if (msg.kind === 'command') {
       checkCommandSignature('decodeGossip', msg.command)
       total('decodeGossip', 'checkCommand', () => { checkCommand(msg.command, commandContext) })

@@ -1,0 +1,67 @@
+/**
+ * Our own events on their way to gossip. Outside a batch each event goes out as soon as it is
+ * durable, as before. Inside `batch(fn)` they are held and go out together, in seq order, as one
+ * `events` message when the outermost batch ends: an operator's node action writes three events
+ * (accepted, the transition, the final result) and every other member paid the per-message cost
+ * (envelope signature, decryption, decoding, a store commit) three times. A batch never holds an
+ * event longer than `maxHoldMs`, so a long action (an install) still reports as it goes.
+ */
+import { LIMITS } from '../../protocol/schema/common.js'
+import type { NodeEvent } from '../../protocol/types.js'
+
+/** Events in one `events` message; more go out as further messages, in order. */
+export const MAX_EVENTS_PER_MESSAGE = LIMITS.gossipEvents
+/** @default 250 — the longest a batch holds an event before sending what it has. */
+export const DEFAULT_MAX_HOLD_MS = 250
+
+export interface OutboxOptions {
+  /** Sends one or more of our events, seq-ascending, as one gossip message. */
+  send: (events: NodeEvent[]) => void
+  maxHoldMs?: number
+}
+
+export class Outbox {
+  private readonly send: (events: NodeEvent[]) => void
+  private readonly maxHoldMs: number
+  private held: NodeEvent[] = []
+  private depth = 0
+  private timer: NodeJS.Timeout | undefined
+
+  constructor (opts: OutboxOptions) {
+    this.send = opts.send
+    this.maxHoldMs = opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS
+  }
+
+  /** An event of ours is durable: send it now, or hold it for the batch in progress. */
+  publish (event: NodeEvent): void {
+    if (this.depth === 0) {
+      this.send([event])
+      return
+    }
+    this.held.push(event)
+    this.timer ??= setTimeout(() => { this.flush() }, this.maxHoldMs)
+  }
+
+  /** Runs `fn`; the events it (or anything else) publishes meanwhile go out together after it. */
+  async batch<T> (fn: () => Promise<T>): Promise<T> {
+    this.depth++
+    try {
+      return await fn()
+    } finally {
+      this.depth--
+      if (this.depth === 0) this.flush()
+    }
+  }
+
+  /** Sends whatever is held (also on shutdown, so nothing durable stays unsent). */
+  flush (): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.held.length === 0) return
+    // Commits resolve in seq order, but two writers' awaits may resume in either: sort, so the
+    // receiver sees no gap inside one message.
+    const events = this.held.sort((a, b) => a.seq - b.seq)
+    this.held = []
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_MESSAGE) this.send(events.slice(i, i + MAX_EVENTS_PER_MESSAGE))
+  }
+}

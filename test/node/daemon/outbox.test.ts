@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MAX_EVENTS_PER_MESSAGE, Outbox } from '../../../node/daemon/outbox.js'
+import type { NodeEvent } from '../../../protocol/types.js'
+
+/** Only `seq` matters to the outbox. */
+const ev = (seq: number): NodeEvent => ({ seq } as unknown as NodeEvent)
+const seqs = (sent: NodeEvent[][]): number[][] => sent.map(m => m.map(e => e.seq))
+
+function outbox (maxHoldMs?: number): { box: Outbox, sent: NodeEvent[][] } {
+  const sent: NodeEvent[][] = []
+  return { box: new Outbox({ send: (events) => { sent.push(events) }, maxHoldMs }), sent }
+}
+
+describe('Outbox', () => {
+  afterEach(() => { vi.useRealTimers() })
+
+  it('sends an event at once outside a batch', () => {
+    const { box, sent } = outbox()
+    box.publish(ev(1))
+    box.publish(ev(2))
+    expect(seqs(sent)).toEqual([[1], [2]])
+  })
+
+  it('sends what a batch published as one message when it ends, in seq order', async () => {
+    const { box, sent } = outbox()
+    const result = await box.batch(async () => {
+      box.publish(ev(5))
+      box.publish(ev(7))
+      box.publish(ev(6))
+      expect(sent).toEqual([])
+      return 'done'
+    })
+    expect(result).toBe('done')
+    expect(seqs(sent)).toEqual([[5, 6, 7]])
+  })
+
+  it('holds until the outermost of nested batches ends', async () => {
+    const { box, sent } = outbox()
+    await box.batch(async () => {
+      box.publish(ev(1))
+      await box.batch(async () => { box.publish(ev(2)) })
+      expect(sent).toEqual([])
+      box.publish(ev(3))
+    })
+    expect(seqs(sent)).toEqual([[1, 2, 3]])
+  })
+
+  it('sends what it held when the batch throws, and rethrows', async () => {
+    const { box, sent } = outbox()
+    await expect(box.batch(async () => { box.publish(ev(1)); throw new Error('boom') })).rejects.toThrow('boom')
+    expect(seqs(sent)).toEqual([[1]])
+  })
+
+  it('sends nothing for a batch that published nothing', async () => {
+    const { box, sent } = outbox()
+    await box.batch(async () => {})
+    expect(sent).toEqual([])
+  })
+
+  it('never holds an event longer than maxHoldMs, even in a long batch', async () => {
+    vi.useFakeTimers()
+    const { box, sent } = outbox(100)
+    let finish!: () => void
+    const running = box.batch(async () => { await new Promise<void>((resolve) => { finish = resolve }) })
+    box.publish(ev(1))
+    box.publish(ev(2))
+    await vi.advanceTimersByTimeAsync(99)
+    expect(sent).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(seqs(sent)).toEqual([[1, 2]])
+    box.publish(ev(3))
+    finish()
+    await running
+    expect(seqs(sent)).toEqual([[1, 2], [3]])
+  })
+
+  it('splits a large batch into messages of at most MAX_EVENTS_PER_MESSAGE', async () => {
+    const { box, sent } = outbox()
+    const n = MAX_EVENTS_PER_MESSAGE * 2 + 3
+    await box.batch(async () => { for (let i = 1; i <= n; i++) box.publish(ev(i)) })
+    expect(sent.map(m => m.length)).toEqual([MAX_EVENTS_PER_MESSAGE, MAX_EVENTS_PER_MESSAGE, 3])
+    expect(sent.flat().map(e => e.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1))
+  })
+
+  it('flush() sends what is held at once (shutdown)', async () => {
+    const { box, sent } = outbox()
+    let finish!: () => void
+    const running = box.batch(async () => { await new Promise<void>((resolve) => { finish = resolve }) })
+    box.publish(ev(1))
+    box.flush()
+    expect(seqs(sent)).toEqual([[1]])
+    finish()
+    await running
+    expect(seqs(sent)).toEqual([[1]])
+  })
+})
