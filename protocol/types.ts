@@ -119,6 +119,20 @@ export interface Heartbeat {
    * more than 0, lazy gossip stays on (node/net/lazy-gossip.ts). Absent: unknown.
    */
   unconnected?: number
+  /**
+   * Hash of `detectedRoles`, `health.services` and `health.listeningPorts` (protocol/heartbeat.ts):
+   * a brief heartbeat leaves those out and names them by it. Absent from older senders.
+   */
+  stable?: string
+}
+
+/** A heartbeat as gossiped: full, or brief (without the parts `stable` names). */
+export type WireHeartbeat = Heartbeat | BriefHeartbeat
+
+export interface BriefHeartbeat extends Omit<Heartbeat, 'health' | 'detectedRoles' | 'stable'> {
+  health: Omit<Health, 'services' | 'listeningPorts'>
+  detectedRoles?: undefined
+  stable: string
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,7 +412,7 @@ export type SyncResponse =
 
 /** Gossip topic payloads: one envelope so a single decoder serves the topic. */
 export type GossipMessage =
-  | { v: number; kind: 'heartbeat'; heartbeat: Heartbeat }
+  | { v: number; kind: 'heartbeat'; heartbeat: WireHeartbeat }
   | { v: number; kind: 'event'; event: NodeEvent }
   /** Several events of one origin, seq-ascending, written by one operator action. */
   | { v: number; kind: 'events'; events: NodeEvent[] }

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { HybridClock, hlcMs } from '../../protocol/hlc.js'
+import { briefOf, fullBeatDue, stableHash, type FullBeatState } from '../../protocol/heartbeat.js'
 import { signEvent } from '../../protocol/sign.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent } from '../../protocol/types.js'
@@ -15,7 +16,7 @@ import { CommandProcessor } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
-import { createHost, Discovery, FLEET_TOPIC, Gossip, lazyGossipNeeded, parseBootstrap, publishTargets, setLazyGossip, type SlmLibp2p } from '../net/index.js'
+import { createHost, Discovery, FLEET_TOPIC, Gossip, lazyGossipNeeded, parseBootstrap, publishTargets, setLazyGossip, trafficKind, type SlmLibp2p } from '../net/index.js'
 import { defaultRoles } from '../roles/index.js'
 import { createStore, type Store } from '../store/index.js'
 import { AntiEntropy } from '../sync/index.js'
@@ -76,6 +77,8 @@ export class Daemon {
   private stopping = false
   /** A store write failed since the last recovery. */
   private storeFailing = false
+  /** When our heartbeat must next carry its stable parts (protocol/heartbeat.ts). */
+  private readonly fullBeat: FullBeatState = { lastHash: undefined, sinceFull: 0, peerJoined: true }
   /** Test-only partition: peers we hang up on and refuse (set through the control socket). */
   readonly blocked = new Set<string>()
   /** Peers whose gossip is dropped, relayed or not (test-only partitions). */
@@ -239,6 +242,7 @@ export class Daemon {
     this.code = new CodeManager(this)
 
     this.node.addEventListener('peer:connect', (evt) => {
+      this.fullBeat.peerJoined = true
       this.peers.connected(evt.detail.toString())
       this.metrics.peers.set(this.node.getConnections().length)
     })
@@ -437,9 +441,13 @@ export class Daemon {
       this.storeFailing = false
       this.recoverCommands().catch((err) => { this.log.warn({ err: String(err) }, 'command recovery failed') })
     }
-    const hb = this.buildHeartbeat()
+    const built = this.buildHeartbeat()
+    const hb = { ...built, stable: stableHash(built) }
     await this.store.applyHeartbeat(hb, Date.now())
-    this.publish({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: hb })
+    const full = fullBeatDue(hb.stable, this.fullBeat)
+    if (full) Object.assign(this.fullBeat, { lastHash: hb.stable, sinceFull: 0, peerJoined: false })
+    else this.fullBeat.sinceFull++
+    this.publish({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: full ? hb : briefOf(hb) })
   }
 
   /** Beats now (after a lease or version change) instead of waiting for the interval. */
@@ -480,7 +488,7 @@ export class Daemon {
 
   private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined, bytes = 0): void {
     if (this.muted.has(from) || (source != null && this.muted.has(source.toString()))) return
-    this.metrics.gossipIn(msg.kind, bytes)
+    this.metrics.gossipIn(trafficKind(msg), bytes)
     switch (msg.kind) {
       case 'heartbeat': {
         const hb = msg.heartbeat

@@ -8,6 +8,7 @@
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import { decodeGossip, encodeGossip } from '../../protocol/codec.js'
+import { isFull } from '../../protocol/heartbeat.js'
 import { nodePublicKeyFromId, verifyEvent } from '../../protocol/sign.js'
 import type { GossipMessage, NodeEvent } from '../../protocol/types.js'
 import type { SlmLibp2p } from './host.js'
@@ -19,7 +20,13 @@ export interface GossipComponents {
   onMessage: (msg: GossipMessage, from: string, propagationSource: PeerId | undefined, bytes: number) => void
   /** Counted rejections: reason is a stable label for metrics. */
   onReject: (reason: string, from: string) => void
-  onPublish?: (kind: GossipMessage['kind'], bytes: number) => void
+  /** Each publish of ours, by `trafficKind`. */
+  onPublish?: (kind: string, bytes: number) => void
+}
+
+/** A message's kind for traffic counts: brief heartbeats are counted apart from full ones. */
+export function trafficKind (msg: GossipMessage): string {
+  return msg.kind === 'heartbeat' && !isFull(msg.heartbeat) ? 'heartbeat_brief' : msg.kind
 }
 
 export type RejectReason = 'undecodable' | 'unsigned' | 'origin_mismatch' | 'bad_event_signature' | 'too_large'
@@ -85,7 +92,7 @@ export class Gossip {
 
   async publish (msg: GossipMessage): Promise<void> {
     const bytes = encodeGossip(msg)
-    this.c.onPublish?.(msg.kind, bytes.byteLength)
+    this.c.onPublish?.(trafficKind(msg), bytes.byteLength)
     await this.c.node.services.pubsub.publish(FLEET_TOPIC, bytes)
   }
 

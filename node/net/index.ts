@@ -1,6 +1,6 @@
 export { createHost } from './host.js'
 export type { HostInit, SlmLibp2p } from './host.js'
-export { Gossip, checkOrigin } from './gossip.js'
+export { Gossip, checkOrigin, trafficKind } from './gossip.js'
 export { Discovery } from './discovery.js'
 export { parseBootstrap, parseListen } from './addrs.js'
 export { handleRpc, callRpc } from './rpc.js'

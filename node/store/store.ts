@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import type { HistoryItem, Page } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
 import { compareHlc } from '../../protocol/hlc.js'
-import { PROTOCOL_VERSION, type CommandEnvelope, type EventBodies, type EventType, type Heartbeat, type MaintenanceWindow, type NodeEvent, type NodeState, type Register, type RoleDefinition, type SyncDigest, type TrustEntry, type UnsignedNodeEvent } from '../../protocol/types.js'
+import { completeHeartbeat } from '../../protocol/heartbeat.js'
+import { PROTOCOL_VERSION, type CommandEnvelope, type EventBodies, type EventType, type Heartbeat, type MaintenanceWindow, type NodeEvent, type NodeState, type Register, type RoleDefinition, type SyncDigest, type TrustEntry, type UnsignedNodeEvent, type WireHeartbeat } from '../../protocol/types.js'
 import { DEFAULT_ROLES } from '../roles/index.js'
 import { ChangeFeed } from './changes.js'
 import * as cmds from './commands.js'
@@ -189,9 +190,10 @@ export class LmdbStore extends ChangeFeed implements Store {
 
   // ---- nodes ----------------------------------------------------------------------------------
 
-  async applyHeartbeat (hb: Heartbeat, receivedAt: number): Promise<void> {
-    const prev = this.beats.get(hb.origin)
-    if (prev != null && compareHlc(hb.hlc, prev.hb.hlc) < 0) return // an older heartbeat relayed late
+  async applyHeartbeat (wire: WireHeartbeat, receivedAt: number): Promise<void> {
+    const prev = this.beats.get(wire.origin)
+    if (prev != null && compareHlc(wire.hlc, prev.hb.hlc) < 0) return // an older heartbeat relayed late
+    const hb = completeHeartbeat(wire, prev?.hb)
     this.beats.set(hb.origin, { hb, at: receivedAt })
     const stored = this.state.nodes.get(hb.origin)
     if (stored == null || stored.name !== hb.name) {

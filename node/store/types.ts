@@ -1,6 +1,6 @@
 import type { HistoryItem, Page, ReplicaChange } from '../../protocol/control.js'
 import type {
-  CommandEnvelope, EventBodies, EventType, Heartbeat, Hlc, MaintenanceWindow, NodeEvent, NodeId,
+  CommandEnvelope, EventBodies, EventType, Heartbeat, Hlc, WireHeartbeat, MaintenanceWindow, NodeEvent, NodeId,
   NodeState, Register, RoleDefinition, SyncDigest, TrustEntry, UnsignedNodeEvent
 } from '../../protocol/types.js'
 
@@ -110,7 +110,8 @@ export interface Store {
   eventsFrom: (origin: NodeId, fromSeq: number, limit: number) => NodeEvent[]
   maxSeq: (origin: NodeId) => number
 
-  applyHeartbeat: (hb: Heartbeat, receivedAt: number) => Promise<void>
+  /** A full or brief heartbeat (a brief one is completed from the origin's last one). */
+  applyHeartbeat: (hb: WireHeartbeat, receivedAt: number) => Promise<void>
   /** Every node id the replica knows (stored or heard), without building their records. */
   nodeIds: () => Set<NodeId>
   /** A node's latest heartbeat and when it arrived (ms), without building its record. */

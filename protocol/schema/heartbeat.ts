@@ -3,7 +3,7 @@
  * own probes, so they are range-checked but not trusted beyond that.
  */
 import { z } from 'zod'
-import { NODE_STATES, type DetectedRole, type Health, type Heartbeat, type Lease } from '../types.js'
+import { NODE_STATES, type BriefHeartbeat, type DetectedRole, type Health, type Heartbeat, type Lease, type WireHeartbeat } from '../types.js'
 import { LIMITS, count, hlc, list, ms, name, nodeId, percent, port, record, text, unitName, version } from './common.js'
 
 export const serviceStateSchema = z.strictObject({
@@ -31,7 +31,7 @@ export const detectedRoleSchema: z.ZodType<DetectedRole> = z.strictObject({
   version: text(128).optional()
 })
 
-export const healthSchema: z.ZodType<Health> = z.strictObject({
+const healthFields = {
   hostname: text(255),
   os: text(256),
   cpuPercent: percent,
@@ -39,10 +39,14 @@ export const healthSchema: z.ZodType<Health> = z.strictObject({
   diskPercent: percent,
   loadAvg: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]),
   uptimeSeconds: z.number().min(0),
-  services: list(serviceStateSchema, 512),
-  listeningPorts: list(listeningPortSchema, 1024),
   checks: record(name, z.strictObject({ ok: z.boolean(), detail: text(LIMITS.comment).optional() })),
   collectedAt: ms
+}
+
+export const healthSchema: z.ZodType<Health> = z.strictObject({
+  ...healthFields,
+  services: list(serviceStateSchema, 512),
+  listeningPorts: list(listeningPortSchema, 1024)
 })
 
 export const leaseSchema: z.ZodType<Lease> = z.strictObject({
@@ -51,7 +55,10 @@ export const leaseSchema: z.ZodType<Lease> = z.strictObject({
   expiresAt: ms
 })
 
-export const heartbeatSchema: z.ZodType<Heartbeat> = z.strictObject({
+/** The hash a brief heartbeat names its left-out parts by (protocol/heartbeat.ts). */
+const stableHash = z.string().regex(/^[A-Za-z0-9_-]{22}$/, { error: 'a 22-character base64url hash' })
+
+const heartbeatFields = {
   v: version,
   origin: nodeId,
   name,
@@ -61,10 +68,25 @@ export const heartbeatSchema: z.ZodType<Heartbeat> = z.strictObject({
   addrs: list(text(LIMITS.addr), LIMITS.addrs),
   tags: list(name),
   state: z.enum(NODE_STATES),
-  health: healthSchema,
-  detectedRoles: record(name, detectedRoleSchema),
   versions: record(name, text(128)),
   codeSourceCandidate: z.boolean(),
   lease: leaseSchema.optional(),
   unconnected: count.optional()
+}
+
+export const heartbeatSchema: z.ZodType<Heartbeat> = z.strictObject({
+  ...heartbeatFields,
+  health: healthSchema,
+  detectedRoles: record(name, detectedRoleSchema),
+  stable: stableHash.optional()
 })
+
+/** Brief: without role detection, services and listening ports, which `stable` names. */
+export const briefHeartbeatSchema: z.ZodType<BriefHeartbeat> = z.strictObject({
+  ...heartbeatFields,
+  health: z.strictObject(healthFields),
+  stable: stableHash
+})
+
+/** What the gossip topic carries: a brief heartbeat (most of them, so tried first) or a full one. */
+export const wireHeartbeatSchema: z.ZodType<WireHeartbeat> = z.union([briefHeartbeatSchema, heartbeatSchema])

@@ -8,7 +8,7 @@ import { LIMITS, count, hash, list, nodeId, record, text, ulid, version } from '
 import { commandEnvelopeSchema } from './command.js'
 import { nodeEventSchema } from './event.js'
 import { registerKey, registerSchema } from './fleet.js'
-import { heartbeatSchema } from './heartbeat.js'
+import { wireHeartbeatSchema } from './heartbeat.js'
 
 const summary = z.strictObject({ count, hash })
 
@@ -36,7 +36,7 @@ export const syncResponseSchema: z.ZodType<SyncResponse> = z.discriminatedUnion(
 ])
 
 export const gossipMessageSchema: z.ZodType<GossipMessage> = z.discriminatedUnion('kind', [
-  z.strictObject({ v: version, kind: z.literal('heartbeat'), heartbeat: heartbeatSchema }),
+  z.strictObject({ v: version, kind: z.literal('heartbeat'), heartbeat: wireHeartbeatSchema }),
   z.strictObject({ v: version, kind: z.literal('event'), event: nodeEventSchema }),
   z.strictObject({ v: version, kind: z.literal('events'), events: list(nodeEventSchema, LIMITS.gossipEvents).min(1) }),
   z.strictObject({ v: version, kind: z.literal('command'), command: commandEnvelopeSchema })

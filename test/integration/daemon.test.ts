@@ -2,6 +2,7 @@
  * Issue 3 end to end: real daemons as separate processes on 127.0.0.1, real TCP, real LMDB files.
  */
 import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hlcFromMs } from '../../protocol/hlc.js'
@@ -71,6 +72,33 @@ describe('slm daemon fleet on loopback', () => {
         expect(n).toHaveProperty('lastHeartbeat')
         expect(n.health).toHaveProperty('cpuPercent')
       }
+    }
+  })
+
+  it('heartbeats go brief between full ones, yet other replicas keep a node\'s roles, services and ports, and see a new port', async () => {
+    const out = async (): Promise<Record<string, { messages: number }>> => (await fleet.status('n2')).traffic.gossipOut
+    const before = await out()
+    await sleep(6000)
+    const after = await out()
+    const sent = (kind: string): number => (after[kind]?.messages ?? 0) - (before[kind]?.messages ?? 0)
+    // 500 ms beats with no peer joining: at most every sixth one is full.
+    expect(sent('heartbeat_brief')).toBeGreaterThanOrEqual(6)
+    expect(sent('heartbeat_brief')).toBeGreaterThan(2 * sent('heartbeat'))
+    const view = async (): Promise<any> => (await fleet.slm(['node', 'show', 'n2', '--json'], { dir: 'n5' })).json
+    const seen = await view()
+    expect(Object.keys(seen.detectedRoles).length).toBeGreaterThan(0)
+    expect(seen.health.services.length).toBeGreaterThan(0)
+    expect(seen.health.listeningPorts.length).toBeGreaterThan(0)
+    // A new listening socket on the host: n2's port probe finds it (its cache lasts 10 s), its
+    // stable parts change, and its next heartbeat is a full one.
+    const server = createServer()
+    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+    const port = (server.address() as AddressInfo).port
+    try {
+      await fleet.waitFor(async () => (await view()).health.listeningPorts.some((p: any) => p.port === port),
+        { timeoutMs: 30_000, intervalMs: 500, what: `port ${port} in n2's heartbeat as n5 sees it` })
+    } finally {
+      server.close()
     }
   })
 

@@ -8,6 +8,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { createPrivateKey } from 'node:crypto'
 import { operatorPublicKeyFromPem, signCommand, signEvent, type OperatorKeyPair } from '../../protocol/sign.js'
+import { briefOf, stableHash } from '../../protocol/heartbeat.js'
 import {
   ACTIONS, PROTOCOL_VERSION,
   type Action, type ActionParams, type CommandEnvelope, type DesiredCode, type DetectedRole,
@@ -258,6 +259,7 @@ export function sampleGossipMessages (): GossipMessage[] {
   const v = PROTOCOL_VERSION
   return [
     { v, kind: 'heartbeat', heartbeat: sampleHeartbeat() },
+    { v, kind: 'heartbeat', heartbeat: briefOf({ ...sampleHeartbeat(), stable: stableHash(sampleHeartbeat()) }) },
     ...(Object.keys(SAMPLE_BODIES) as EventType[]).map((type): GossipMessage => ({ v, kind: 'event', event: sampleEvent(type) })),
     { v, kind: 'events', events: [sampleEvent('command_result', { seq: 7 }), sampleEvent('transition', { seq: 8 }), sampleEvent('command_result', { seq: 9 })] },
     { v, kind: 'command', command: sampleCommand({ action: 'role_define' }) }

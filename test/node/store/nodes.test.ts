@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { briefOf, stableHash } from '../../../protocol/heartbeat.js'
 import type { NodeEvent } from '../../../protocol/types.js'
 import { cleanup, ev, heartbeat, hlc, openStore, reg } from './helpers.js'
 
@@ -44,6 +45,20 @@ describe('node records', () => {
     expect(s.getNode('id-1')).toMatchObject({ lastHeartbeat: 10 })
     expect(s.getNode('id-1')?.heartbeat?.health.cpuPercent).toBe(50)
     expect(s.replicaDigest()).toBe(before)
+    await s.stop()
+  })
+
+  it('a brief heartbeat keeps the roles, services and ports of the full one before it', async () => {
+    const s = await openStore()
+    const full = heartbeat('id-1', 'web-1', 1000, { detectedRoles: { redis: { status: 'active', pathExists: true, serviceRunning: true, ports: [6379] } } })
+    const withHash = { ...full, health: { ...full.health, listeningPorts: [{ port: 6379 }] } }
+    const stable = { ...withHash, stable: stableHash(withHash) }
+    await s.applyHeartbeat(stable, 10)
+    await s.applyHeartbeat(briefOf({ ...stable, hlc: hlc(2000), health: { ...stable.health, cpuPercent: 77 } }), 20)
+    const n = s.getNode('id-1')
+    expect(n).toMatchObject({ lastHeartbeat: 20, roles: ['redis'] })
+    expect(n?.heartbeat?.health).toMatchObject({ cpuPercent: 77, listeningPorts: [{ port: 6379 }] })
+    expect(n?.heartbeat?.detectedRoles).toEqual(stable.detectedRoles)
     await s.stop()
   })
 
