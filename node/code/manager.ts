@@ -402,7 +402,8 @@ export class CodeManager {
             this.d.metrics.reject('code_bad_bundle')
             this.d.log.warn({ peer: id, sha, err: String(err?.message ?? err) }, 'rejected a bundle')
           } else {
-            this.d.log.debug({ peer: id, err: String(err?.message ?? err) }, 'bundle fetch failed')
+            // Worth seeing: each one costs a whole transfer again (from the next peer).
+            this.d.log.warn({ peer: id, sha, err: String(err?.message ?? err) }, 'bundle fetch failed')
           }
         }
       }
