@@ -1,5 +1,5 @@
 // Listening ports: the ss parser on real output lines, the /proc fallback, and a real socket.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -95,29 +95,42 @@ describe('listListeningPorts', () => {
   })
 
   it('asks ss for processes (-p) only when the listening ports changed or the names are a minute old', async () => {
-    // A stand-in ss: logs its arguments, prints the lines of out.txt (-p adds a process column).
+    // A stand-in ss: logs its arguments, prints the lines of out.txt (-p adds a process column);
+    // a stand-in /proc/net with the same ports, which the unchanged-ports check reads instead.
     const dir = await mkdtemp(join(tmpdir(), 'slm-ss-'))
     try {
       const ss = join(dir, 'ss')
       const log = join(dir, 'calls')
-      await writeFile(join(dir, 'out.txt'), '80\n')
+      const procNet = join(dir, 'net')
+      await mkdir(procNet)
+      const listen = async (ports: number[]): Promise<void> => {
+        await writeFile(join(dir, 'out.txt'), ports.map(p => `${p}\n`).join(''))
+        const lines = ports.map((p, i) => `   ${i}: 00000000:${p.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${1000 + i} 1`)
+        await writeFile(join(procNet, 'tcp'), ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode', ...lines].join('\n') + '\n')
+      }
+      await listen([80])
       await writeFile(ss, `#!/bin/sh\necho "$*" >> ${log}\nwhile read p; do if [ "$1" = -Htlnp ]; then echo "LISTEN 0 1 0.0.0.0:$p 0.0.0.0:* users:((\\"web\\",pid=7,fd=3))"; else echo "LISTEN 0 1 0.0.0.0:$p 0.0.0.0:*"; fi; done < ${join(dir, 'out.txt')}\n`, { mode: 0o755 })
       let t = 1_000_000
       const memo: { current?: any, now: () => number } = { now: () => t }
       const calls = async (): Promise<string[]> => (await readFile(log, 'utf8')).trim().split('\n')
       const web = (port: number): object => ({ port, process: 'web', pid: 7 })
+      const opts = { timeoutMs: 2_000, ss, procNet }
 
-      expect((await listListeningPorts({ timeoutMs: 2_000, ss }, memo)).ports).toEqual([web(80)])
+      expect((await listListeningPorts(opts, memo)).ports).toEqual([web(80)])
       t += 10_000
-      expect((await listListeningPorts({ timeoutMs: 2_000, ss }, memo)).ports).toEqual([web(80)])
-      expect(await calls()).toEqual(['-Htlnp', '-Htln'])
-      await writeFile(join(dir, 'out.txt'), '80\n443\n')
+      expect((await listListeningPorts(opts, memo)).ports).toEqual([web(80)])
+      expect(await calls()).toEqual(['-Htlnp'])
+      await listen([80, 443])
       t += 10_000
-      expect((await listListeningPorts({ timeoutMs: 2_000, ss }, memo)).ports).toEqual([web(80), web(443)])
-      expect(await calls()).toEqual(['-Htlnp', '-Htln', '-Htln', '-Htlnp'])
+      expect((await listListeningPorts(opts, memo)).ports).toEqual([web(80), web(443)])
+      expect(await calls()).toEqual(['-Htlnp', '-Htlnp'])
       t += PORT_PROCESSES_MAX_AGE_MS
-      await listListeningPorts({ timeoutMs: 2_000, ss }, memo)
-      expect((await calls()).slice(-1)).toEqual(['-Htlnp'])
+      await listListeningPorts(opts, memo)
+      expect(await calls()).toEqual(['-Htlnp', '-Htlnp', '-Htlnp'])
+      // Without /proc/net the check is ss's plain query.
+      t += 10_000
+      expect((await listListeningPorts({ ...opts, procNet: join(dir, 'none') }, memo)).ports).toEqual([web(80), web(443)])
+      expect((await calls()).slice(-1)).toEqual(['-Htln'])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
