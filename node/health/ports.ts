@@ -104,8 +104,8 @@ export async function listListeningPorts (opts: PortsQueryOptions, memo?: { curr
   }
   const last = memo?.current
   if (last != null && now() - last.at < PORT_PROCESSES_MAX_AGE_MS) {
-    // The kernel's list without a fork where /proc is there: a daemon's most frequent child
-    // process was this check (~8 ms of CPU each, most of it exec), the file read is ~0.3 ms.
+    // The kernel's list without a fork where /proc is there: this check was a daemon's most
+    // frequent child process (~15 ms of CPU with the fork and exec), the file read is ~3 ms.
     const bare = await fromProc(opts.procNet ?? '/proc/net') ?? await run(['-Htln'])
     if (bare != null && portsKey(bare) === last.key) return { source: 'ss', ports: last.ports }
   }
