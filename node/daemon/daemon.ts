@@ -261,7 +261,9 @@ export class Daemon {
       if (n.id !== localId && n.state !== 'retired' && (n.heartbeat?.addrs.length ?? 0) > 0) this.discovery.learn(n.id, n.heartbeat!.addrs)
     }
     this.health.start()
-    this.peers.start()
+    // Liveness moves in whole heartbeat intervals (suspect after 3, unreachable after 6): a quarter
+    // interval is precision enough, and at the default 5 s interval 1 wake-up a second, not 4.
+    this.peers.start(Math.min(1000, Math.max(250, this.config.heartbeatIntervalMs / 4)))
 
     this.control = createControlServer({ socketPath: join(config.dir, CONTROL_SOCKET_NAME) }, {
       handlers: controlHandlers(this),

@@ -6,12 +6,15 @@ import { buildNodeView, splitEntryKey, type FleetAssignments } from './views.js'
 export function fleetAssignments (d: Daemon): FleetAssignments {
   const assign: FleetAssignments['assign'] = []
   const tags: FleetAssignments['tags'] = []
-  for (const r of d.store.listRegisters('assign/')) {
+  // The daemon's 1 s code tick and every command build this node's view: the registers are
+  // the store's cached read, not a scan of LMDB each time.
+  const regs = d.store.assignmentRegisters()
+  for (const r of regs.assign) {
     if (r.value == null) continue
     const k = splitEntryKey(r.key, 'assign/')
     if (k != null) assign.push({ entry: k.entry, role: k.name })
   }
-  for (const r of d.store.listRegisters('tag/')) {
+  for (const r of regs.tag) {
     if (r.value == null) continue
     const k = splitEntryKey(r.key, 'tag/')
     if (k != null) tags.push({ entry: k.entry, tag: k.name })

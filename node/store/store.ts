@@ -47,6 +47,8 @@ export class LmdbStore extends ChangeFeed implements Store {
   /** Last seq handed to a local append; ahead of the durable max while appends are in flight. */
   private localAlloc = 0
   private fleet: Assignments | null = null
+  /** `assign/` and `tag/` registers as last read, for the node views (fleet-view.ts). */
+  private assignRegs: { assign: Register[], tag: Register[] } | null = null
   /** The last failed write, until a write succeeds again. */
   private failure: StoreWriteFailure | null = null
 
@@ -121,7 +123,7 @@ export class LmdbStore extends ChangeFeed implements Store {
   private reload (): void {
     this.state.load(this.db)
     this.localAlloc = this.maxSeq(this.c.localId)
-    this.fleet = null
+    this.fleetChanged()
   }
 
   // ---- events ---------------------------------------------------------------------------------
@@ -262,10 +264,22 @@ export class LmdbStore extends ChangeFeed implements Store {
     let h!: Buffer
     const won = await this.submit({ prepare: () => { h = itemHash(reg) }, apply: () => regs.applyRegister(this.db, this.state, reg, h) })
     if (won) {
-      this.fleet = null
+      this.fleetChanged()
       this.emit({ receivedAt: Date.now(), kind: 'register', origin: reg.commandId, seq: null, type: reg.key.split('/')[0], key: reg.key, value: reg.value })
     }
     return won
+  }
+
+  /** The `assign/` and `tag/` registers, read again only after fleet data changed. */
+  assignmentRegisters (): { assign: Register[], tag: Register[] } {
+    this.assignRegs ??= { assign: regs.listRegisters(this.db, 'assign/'), tag: regs.listRegisters(this.db, 'tag/') }
+    return this.assignRegs
+  }
+
+  /** Registers changed: what was derived from them is read again when next asked for. */
+  private fleetChanged (): void {
+    this.fleet = null
+    this.assignRegs = null
   }
 
   getRegister (key: string): Register | undefined { return this.db.registers.get(key) }
@@ -300,7 +314,7 @@ export class LmdbStore extends ChangeFeed implements Store {
       prepare: () => { hashes = hashSnapshot(snap) },
       apply: () => applySnapshot(this.ctx, this.c.localId, snap, hashes, this.touched)
     })
-    this.fleet = null
+    this.fleetChanged()
     const now = Date.now()
     for (const r of out.registers) this.emit({ receivedAt: now, kind: 'register', origin: r.commandId, seq: null, type: r.key.split('/')[0], key: r.key, value: r.value })
     for (const c of out.commands) this.emit({ receivedAt: now, kind: 'command', origin: c.issuer, seq: null, type: c.action, command: c })

@@ -133,6 +133,8 @@ export interface Store {
   applyRegister: (reg: Register) => Promise<boolean>
   getRegister: (key: string) => Register | undefined
   listRegisters: (prefix: string) => Register[]
+  /** `assign/` and `tag/` registers, cached until fleet data changes. */
+  assignmentRegisters: () => { assign: Register[], tag: Register[] }
   trustList: () => TrustEntry[]
   roles: () => RoleDefinition[]
   windows: () => MaintenanceWindow[]
