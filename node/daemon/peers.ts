@@ -3,7 +3,7 @@
  * emitting only changes (the TUI and `slm events` see transitions, not samples).
  */
 import type { Liveness } from '../../protocol/types.js'
-import { livenessOf, type LivenessInit } from '../liveness/index.js'
+import { DEFAULT_DISCONNECT_GRACE_MS, livenessOf, type LivenessInit } from '../liveness/index.js'
 
 interface PeerState {
   connected: boolean
@@ -25,6 +25,8 @@ export class PeerTracker {
   private readonly init: Omit<LivenessInit, 'intervalMs'>
   private readonly c: PeerTrackerComponents
   private timer?: NodeJS.Timeout
+  /** One per peer whose last connection closed: decides `unreachable` when the grace ends. */
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>()
 
   constructor (init: Omit<LivenessInit, 'intervalMs'>, components: PeerTrackerComponents) {
     this.init = init
@@ -40,6 +42,8 @@ export class PeerTracker {
 
   stop (): void {
     clearInterval(this.timer)
+    for (const t of this.graceTimers.values()) clearTimeout(t)
+    this.graceTimers.clear()
   }
 
   connected (id: string): void {
@@ -54,6 +58,15 @@ export class PeerTracker {
     p.connected = false
     p.disconnectedAt = this.now()
     this.evaluateOne(id)
+    // A kill -9 shows here first: it is unreachable when the grace ends, not at the next tick
+    // (which may be up to a second later).
+    clearTimeout(this.graceTimers.get(id))
+    const t = setTimeout(() => {
+      this.graceTimers.delete(id)
+      this.evaluateOne(id)
+    }, (this.init.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS) + 1)
+    t.unref()
+    this.graceTimers.set(id, t)
   }
 
   isConnected (id: string): boolean {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PeerTracker } from '../../../node/daemon/peers.js'
 import type { Liveness } from '../../../protocol/types.js'
 
@@ -44,5 +44,25 @@ describe('PeerTracker', () => {
     beats.set('p2', clock.now)
     t.heard('p2')
     expect(changes.at(-1)).toEqual(['p2', 'alive'])
+  })
+
+  it('a closed connection turns unreachable when the grace ends, without waiting for a tick', () => {
+    vi.useFakeTimers()
+    try {
+      const { t, changes, clock } = tracker(2)
+      t.evaluate()
+      t.connected('p0')
+      t.disconnected('p0')
+      expect(changes.at(-1)).toEqual(['p0', 'suspect'])
+      clock.now += 1_999
+      vi.advanceTimersByTime(1_999)
+      expect(changes.at(-1)).toEqual(['p0', 'suspect'])
+      clock.now += 2
+      vi.advanceTimersByTime(2)
+      expect(changes.at(-1)).toEqual(['p0', 'unreachable'])
+      t.stop()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
