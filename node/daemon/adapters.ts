@@ -9,7 +9,8 @@ import type { Daemon } from './daemon.js'
 
 export function commandStoreOf (d: Daemon): CommandStore {
   return {
-    trust: (key) => d.store.trustList().find(t => t.key === key),
+    // Every command is checked against its issuer: a lookup by key, not a scan of the trust list.
+    trust: (key) => d.store.trustEntry(key),
     trustList: () => d.store.trustList(),
     hasSeen: (id) => d.store.hasSeen(id),
     putCommand: async (cmd) => { await d.store.putCommand(cmd) },

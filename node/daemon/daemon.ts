@@ -542,7 +542,7 @@ export class Daemon {
     const res = await this.commands.recover(this.store.listCommands(), {
       answered: (cmd) => results.get(cmd.id) ?? (oldest != null && cmd.issuedAt >= oldest && ours(cmd) ? 'none' : 'final'),
       transitioned: (commandId) => moved.has(commandId)
-    }, (cmd) => this.store.trustList().find((t) => t.key === cmd.issuer))
+    }, (cmd) => this.store.trustEntry(cmd.issuer))
     if (res.registers > 0 || res.answered > 0) this.log.info(res, 'finished commands left half applied')
   }
 

@@ -29,7 +29,7 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
   const checkIntervalMs = init.checkIntervalMs ?? C.DEFAULT_CHECK_INTERVAL_MS
   const onError = components.onError
   let abort = new AbortController()
-  const roles = (): RoleDefinition[] => {
+  const roles = (): readonly RoleDefinition[] => {
     try { return init.roles() } catch (err) { onError?.('roles', err); return [] }
   }
 
@@ -76,7 +76,7 @@ export function createHealthCollector (init: HealthInit, components: HealthCompo
   let samplingForced: boolean | 'files' = false
 
   /** Role checks off the sampling path: a slow command check must not delay the heartbeat. */
-  function kickChecks (defs: RoleDefinition[]): void {
+  function kickChecks (defs: readonly RoleDefinition[]): void {
     if (!running || checkIntervalMs <= 0 || checking != null || Date.now() - checksAt < checkIntervalMs) return
     const wanted = init.checkedRoles?.()
     // By default, check what is installed here: a role that is not cannot be healthy or not.

@@ -55,7 +55,7 @@ async function exists (path: string): Promise<boolean> {
   }
 }
 
-export async function probeRoleFiles (roles: RoleDefinition[], stateDir: string): Promise<Map<string, RoleFiles>> {
+export async function probeRoleFiles (roles: readonly RoleDefinition[], stateDir: string): Promise<Map<string, RoleFiles>> {
   const entries = await Promise.all(roles.map(async (role): Promise<[string, RoleFiles]> => {
     const path = detectPathOf(role, stateDir)
     const [pathExists, version] = await Promise.all([exists(path), readVersion(resolveTargetPath(role, stateDir))])
@@ -86,7 +86,7 @@ export function detectRole (role: RoleDefinition, files: RoleFiles, services: Se
   return detected
 }
 
-export function detectRoles (roles: RoleDefinition[], files: Map<string, RoleFiles>, services: ServiceState[], listening: ListeningPort[]): Record<string, DetectedRole> {
+export function detectRoles (roles: readonly RoleDefinition[], files: Map<string, RoleFiles>, services: ServiceState[], listening: ListeningPort[]): Record<string, DetectedRole> {
   const out: Record<string, DetectedRole> = {}
   for (const role of roles) {
     const f = files.get(role.name)

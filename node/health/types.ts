@@ -6,7 +6,7 @@ export interface HealthInit {
   /** The node's state dir: relative role target and detect paths resolve under it. */
   stateDir: string
   /** Role definitions to detect; asked on every role probe, so new definitions are picked up. */
-  roles: () => RoleDefinition[]
+  roles: () => readonly RoleDefinition[]
   /** systemd units to report besides the roles' own. @default [] */
   monitoredServices?: string[]
   /** @default DEFAULT_SAMPLE_INTERVAL_MS (5000) */

@@ -49,6 +49,7 @@ export class LmdbStore extends ChangeFeed implements Store {
   private fleet: Assignments | null = null
   /** `assign/` and `tag/` registers as last read, for the node views (fleet-view.ts). */
   private assignRegs: { assign: Register[], tag: Register[] } | null = null
+  private rolesCache: readonly RoleDefinition[] | null = null
   /** The last failed write, until a write succeeds again. */
   private failure: StoreWriteFailure | null = null
 
@@ -280,12 +281,19 @@ export class LmdbStore extends ChangeFeed implements Store {
   private fleetChanged (): void {
     this.fleet = null
     this.assignRegs = null
+    this.rolesCache = null
   }
 
   getRegister (key: string): Register | undefined { return this.db.registers.get(key) }
   listRegisters (prefix: string): Register[] { return regs.listRegisters(this.db, prefix) }
   trustList (): TrustEntry[] { return regs.trustList(this.db) }
-  roles (): RoleDefinition[] { return regs.roles(this.db, this.defaultRoles) }
+  /** One key's trust entry (its register, `trust/<key>`), without listing them all. */
+  trustEntry (key: string): TrustEntry | undefined { return (this.db.registers.get(`trust/${key}`)?.value ?? undefined) as TrustEntry | undefined }
+  /** Read again only after fleet data changed: the reconciler, the code manager and the health probes ask each tick. */
+  roles (): readonly RoleDefinition[] {
+    this.rolesCache ??= Object.freeze(regs.roles(this.db, this.defaultRoles))
+    return this.rolesCache
+  }
   windows (): MaintenanceWindow[] { return regs.windows(this.db) }
 
   // ---- digests, statistics, snapshots ---------------------------------------------------------

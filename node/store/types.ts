@@ -136,7 +136,9 @@ export interface Store {
   /** `assign/` and `tag/` registers, cached until fleet data changes. */
   assignmentRegisters: () => { assign: Register[], tag: Register[] }
   trustList: () => TrustEntry[]
-  roles: () => RoleDefinition[]
+  /** The trust entry of one operator key, if trusted. */
+  trustEntry: (key: string) => TrustEntry | undefined
+  roles: () => readonly RoleDefinition[]
   windows: () => MaintenanceWindow[]
 
   stats: () => StoreStats

@@ -55,6 +55,23 @@ describe('fleet registers', () => {
     await s.applyRegister(reg('role/frontend', null, 5, 'B'))
     await s.applyRegister(reg('role/custom', role('custom'), 5, 'C'))
     expect(s.roles().map(r => [r.name, r.description])).toEqual([['custom', ''], ['redis', 'ours']])
+    // Cached between changes, and shared: frozen so that no caller can change it for the others.
+    expect(s.roles()).toBe(s.roles())
+    expect(Object.isFrozen(s.roles())).toBe(true)
+    await s.stop()
+  })
+
+  it('assignmentRegisters() is read again after any register change', async () => {
+    const s = await openStore()
+    expect(s.assignmentRegisters()).toEqual({ assign: [], tag: [] })
+    await s.applyRegister(reg('assign/web-1/frontend', true, 5, 'A'))
+    await s.applyRegister(reg('tag/web-1/gpu', true, 5, 'B'))
+    const first = s.assignmentRegisters()
+    expect(first.assign.map(r => r.key)).toEqual(['assign/web-1/frontend'])
+    expect(first.tag.map(r => r.key)).toEqual(['tag/web-1/gpu'])
+    expect(s.assignmentRegisters()).toBe(first)
+    await s.applyRegister(reg('assign/web-1/frontend', null, 6, 'C'))
+    expect(s.assignmentRegisters().assign.map(r => r.value)).toEqual([null])
     await s.stop()
   })
 
@@ -69,8 +86,13 @@ describe('fleet registers', () => {
     // Restarting with the same bootstrap list does not undo the signed change.
     const again = await openStore(path, 'local', { bootstrapTrust: boot })
     expect(again.trustList().map(t => t.name)).toEqual(['alice', 'bob'])
+    expect(again.trustEntry('ed25519:viewer')).toMatchObject({ name: 'bob', role: 'viewer' })
     await again.applyRegister(reg('trust/ed25519:viewer', null, 2, 'C'))
     expect(again.trustList().map(t => t.name)).toEqual(['alice'])
+    // One key's entry agrees with the list: present, removed, never added.
+    expect(again.trustEntry('ed25519:admin')).toEqual(again.trustList()[0])
+    expect(again.trustEntry('ed25519:viewer')).toBeUndefined()
+    expect(again.trustEntry('ed25519:nobody')).toBeUndefined()
     await again.stop()
   })
 
