@@ -50,6 +50,7 @@ export class LmdbStore extends ChangeFeed implements Store {
   /** `assign/` and `tag/` registers as last read, for the node views (fleet-view.ts). */
   private assignRegs: { assign: Register[], tag: Register[] } | null = null
   private rolesCache: readonly RoleDefinition[] | null = null
+  private windowsCache: readonly MaintenanceWindow[] | null = null
   /** The last failed write, until a write succeeds again. */
   private failure: StoreWriteFailure | null = null
 
@@ -282,6 +283,7 @@ export class LmdbStore extends ChangeFeed implements Store {
     this.fleet = null
     this.assignRegs = null
     this.rolesCache = null
+    this.windowsCache = null
   }
 
   getRegister (key: string): Register | undefined { return this.db.registers.get(key) }
@@ -294,7 +296,11 @@ export class LmdbStore extends ChangeFeed implements Store {
     this.rolesCache ??= Object.freeze(regs.roles(this.db, this.defaultRoles))
     return this.rolesCache
   }
-  windows (): MaintenanceWindow[] { return regs.windows(this.db) }
+  /** Cached like roles(): the reconciler reads them on every pass. */
+  windows (): readonly MaintenanceWindow[] {
+    this.windowsCache ??= Object.freeze(regs.windows(this.db))
+    return this.windowsCache
+  }
 
   // ---- digests, statistics, snapshots ---------------------------------------------------------
 

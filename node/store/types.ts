@@ -139,7 +139,7 @@ export interface Store {
   /** The trust entry of one operator key, if trusted. */
   trustEntry: (key: string) => TrustEntry | undefined
   roles: () => readonly RoleDefinition[]
-  windows: () => MaintenanceWindow[]
+  windows: () => readonly MaintenanceWindow[]
 
   stats: () => StoreStats
   syncDigest: () => SyncDigest
