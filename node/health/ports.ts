@@ -92,8 +92,8 @@ const portsKey = (ports: ListeningPort[]): string => ports.map(p => p.port).join
  * to name socket owners (at 30 daemons on one host, ~2x the cost of the query without it), so it
  * runs only when the set of listening ports changed since `memo` or the names are older than
  * PORT_PROCESSES_MAX_AGE_MS; otherwise /proc/net/tcp{,6} (or, without them, `ss -Htln`) confirms
- * nothing changed and the remembered names are kept. A restarted server keeping its port shows its new
- * pid within that age.
+ * nothing changed and the remembered names are kept. A restarted server keeping its port shows
+ * its new pid within that age.
  */
 export async function listListeningPorts (opts: PortsQueryOptions, memo?: { current?: PortsMemo, now?: () => number }): Promise<PortsSnapshot> {
   const ss = opts.ss ?? 'ss'

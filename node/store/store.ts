@@ -32,6 +32,15 @@ import { GroupCommit, type JobSpec } from './writer.js'
 
 const CLOSE_TIMEOUT_MS = 5000
 
+/** Views of the fleet registers kept between changes; frozen where callers share them. */
+interface DerivedFleet {
+  fleet?: Assignments
+  /** `assign/` and `tag/` registers, for the node views (fleet-view.ts). */
+  assignRegs?: { assign: Register[], tag: Register[] }
+  roles?: readonly RoleDefinition[]
+  windows?: readonly MaintenanceWindow[]
+}
+
 export class LmdbStore extends ChangeFeed implements Store {
   private readonly init: StoreInit
   private readonly c: StoreComponents
@@ -46,11 +55,8 @@ export class LmdbStore extends ChangeFeed implements Store {
   private writer: GroupCommit | null = null
   /** Last seq handed to a local append; ahead of the durable max while appends are in flight. */
   private localAlloc = 0
-  private fleet: Assignments | null = null
-  /** `assign/` and `tag/` registers as last read, for the node views (fleet-view.ts). */
-  private assignRegs: { assign: Register[], tag: Register[] } | null = null
-  private rolesCache: readonly RoleDefinition[] | null = null
-  private windowsCache: readonly MaintenanceWindow[] | null = null
+  /** What is derived from the registers, read again only after they change (fleetChanged). */
+  private derived: DerivedFleet = {}
   /** The last failed write, until a write succeeds again. */
   private failure: StoreWriteFailure | null = null
 
@@ -208,8 +214,8 @@ export class LmdbStore extends ChangeFeed implements Store {
   }
 
   private assignments (): Assignments {
-    this.fleet ??= assignments(regs.listRegisters(this.db, 'assign/'), [...regs.listRegisters(this.db, 'tag/'), ...regs.listRegisters(this.db, 'tags/')])
-    return this.fleet
+    this.derived.fleet ??= assignments(regs.listRegisters(this.db, 'assign/'), [...regs.listRegisters(this.db, 'tag/'), ...regs.listRegisters(this.db, 'tags/')])
+    return this.derived.fleet
   }
 
   private record (id: string): NodeRecord {
@@ -274,16 +280,13 @@ export class LmdbStore extends ChangeFeed implements Store {
 
   /** The `assign/` and `tag/` registers, read again only after fleet data changed. */
   assignmentRegisters (): { assign: Register[], tag: Register[] } {
-    this.assignRegs ??= { assign: regs.listRegisters(this.db, 'assign/'), tag: regs.listRegisters(this.db, 'tag/') }
-    return this.assignRegs
+    this.derived.assignRegs ??= { assign: regs.listRegisters(this.db, 'assign/'), tag: regs.listRegisters(this.db, 'tag/') }
+    return this.derived.assignRegs
   }
 
   /** Registers changed: what was derived from them is read again when next asked for. */
   private fleetChanged (): void {
-    this.fleet = null
-    this.assignRegs = null
-    this.rolesCache = null
-    this.windowsCache = null
+    this.derived = {}
   }
 
   getRegister (key: string): Register | undefined { return this.db.registers.get(key) }
@@ -293,13 +296,13 @@ export class LmdbStore extends ChangeFeed implements Store {
   trustEntry (key: string): TrustEntry | undefined { return (this.db.registers.get(`trust/${key}`)?.value ?? undefined) as TrustEntry | undefined }
   /** Read again only after fleet data changed: the reconciler, the code manager and the health probes ask each tick. */
   roles (): readonly RoleDefinition[] {
-    this.rolesCache ??= Object.freeze(regs.roles(this.db, this.defaultRoles))
-    return this.rolesCache
+    this.derived.roles ??= Object.freeze(regs.roles(this.db, this.defaultRoles))
+    return this.derived.roles
   }
   /** Cached like roles(): the reconciler reads them on every pass. */
   windows (): readonly MaintenanceWindow[] {
-    this.windowsCache ??= Object.freeze(regs.windows(this.db))
-    return this.windowsCache
+    this.derived.windows ??= Object.freeze(regs.windows(this.db))
+    return this.derived.windows
   }
 
   // ---- digests, statistics, snapshots ---------------------------------------------------------
