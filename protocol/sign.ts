@@ -166,7 +166,8 @@ function tagged (domain: string, value: unknown): Uint8Array {
 const publicKeys = new Map<string, KeyObject>()
 const MAX_CACHED_KEYS = 4096
 
-function publicKeyFromRaw (raw: Uint8Array): KeyObject {
+/** A raw 32-byte Ed25519 public key as a Node KeyObject, cached (also used for libp2p's checks). */
+export function publicKeyFromRaw (raw: Uint8Array): KeyObject {
   const id = Buffer.from(raw).toString('base64')
   let key = publicKeys.get(id)
   if (key == null) {

@@ -14,6 +14,9 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import { DEFAULT_ALLOW, DEFAULT_COLOCATION_WHITELIST, DEFAULT_MAX_CONNECTIONS } from './constants.js'
 import { fleetKeyProtector } from './pnet.js'
 import { halfWindowUpdates } from './yamux-window.js'
+import { cachedEd25519Verify } from './ed25519-verify.js'
+import { noiseCrypto } from './noise-crypto.js'
+import { quietLengthPrefixes } from './length-prefix.js'
 import { GOSSIP_FACTOR, GOSSIP_LAZY_PEERS } from './lazy-gossip.js'
 
 export interface HostInit {
@@ -44,13 +47,15 @@ export function fastMsgId (msg: { from?: Uint8Array, seqno?: Uint8Array, data?: 
 
 export async function createHost (init: HostInit): Promise<SlmLibp2p> {
   halfWindowUpdates()
+  cachedEd25519Verify()
+  quietLengthPrefixes()
   const node = await createLibp2p({
     privateKey: init.privateKey,
     start: false,
     addresses: { listen: init.listen },
     transports: [tcp()],
     connectionProtector: fleetKeyProtector({ psk: init.fleetKey }),
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: {
       maxConnections: init.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
