@@ -100,8 +100,10 @@ export class Discovery {
       if (mas.length === 0) return
     }
     this.remember(id, peer, mas, raw)
-    if (this.c.node.getConnections().length >= this.init.maxConnections) return
+    // Connected already is the common case (every heartbeat): a lookup by peer, where the total
+    // count lists every connection.
     if (this.c.node.getConnections(peer).length > 0) return
+    if (this.c.node.getConnections().length >= this.init.maxConnections) return
     this.dialKnown(id, peer, mas)
   }
 
