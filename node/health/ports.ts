@@ -79,8 +79,22 @@ async function fromProc (dir: string): Promise<ListeningPort[] | undefined> {
   return merge(texts.flatMap(t => t == null ? [] : parseProcNetTcp(t)))
 }
 
-/** How long the processes named for an unchanged set of listening ports are trusted. */
-export const PORT_PROCESSES_MAX_AGE_MS = 60_000
+/**
+ * How long the processes named for an unchanged set of listening ports are trusted while each of
+ * them still runs. A server that restarts keeping its port leaves its old pid behind, which is
+ * seen at the next check; this bound is for what that misses (a socket handed to another process).
+ */
+export const PORT_PROCESSES_MAX_AGE_MS = 600_000
+
+/** Whether a process exists: EPERM means it does, owned by someone we may not signal. */
+export function processRunning (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err: any) {
+    return err?.code === 'EPERM'
+  }
+}
 
 /** What the last `ss -p` answered, for `listListeningPorts` to reuse while the ports stay the same. */
 export interface PortsMemo { key: string, ports: ListeningPort[], at: number }
@@ -89,21 +103,22 @@ const portsKey = (ports: ListeningPort[]): string => ports.map(p => p.port).join
 
 /**
  * Listening ports with their processes. `-p` is what costs: ss walks every process's open files
- * to name socket owners (at 30 daemons on one host, ~2x the cost of the query without it), so it
- * runs only when the set of listening ports changed since `memo` or the names are older than
- * PORT_PROCESSES_MAX_AGE_MS; otherwise /proc/net/tcp{,6} (or, without them, `ss -Htln`) confirms
- * nothing changed and the remembered names are kept. A restarted server keeping its port shows
- * its new pid within that age.
+ * to name socket owners (at 30 daemons on one host, one run a minute per daemon was 5 % of the
+ * fleet's idle CPU), so it runs only when the set of listening ports changed since `memo`, a
+ * named process is gone (a restarted server keeping its port shows its new pid at the next
+ * check), or the names are older than PORT_PROCESSES_MAX_AGE_MS; otherwise /proc/net/tcp{,6} (or,
+ * without them, `ss -Htln`) confirms nothing changed and the remembered names are kept.
  */
-export async function listListeningPorts (opts: PortsQueryOptions, memo?: { current?: PortsMemo, now?: () => number }): Promise<PortsSnapshot> {
+export async function listListeningPorts (opts: PortsQueryOptions, memo?: { current?: PortsMemo, now?: () => number, running?: (pid: number) => boolean }): Promise<PortsSnapshot> {
   const ss = opts.ss ?? 'ss'
   const now = memo?.now ?? Date.now
+  const running = memo?.running ?? processRunning
   const run = async (args: string[]): Promise<ListeningPort[] | null> => {
     const res = await runTool(ss, args, { timeoutMs: opts.timeoutMs, signal: opts.signal })
     return res.kind === 'ok' ? parseSs(res.stdout) : null
   }
   const last = memo?.current
-  if (last != null && now() - last.at < PORT_PROCESSES_MAX_AGE_MS) {
+  if (last != null && now() - last.at < PORT_PROCESSES_MAX_AGE_MS && last.ports.every(p => p.pid == null || running(p.pid))) {
     // The kernel's list without a fork where /proc is there: this check was a daemon's most
     // frequent child process (~15 ms of CPU with the fork and exec), the file read is ~3 ms.
     const bare = await fromProc(opts.procNet ?? '/proc/net') ?? await run(['-Htln'])

@@ -94,7 +94,7 @@ describe('listListeningPorts', () => {
     }
   })
 
-  it('asks ss for processes (-p) only when the listening ports changed or the names are a minute old', async () => {
+  it('asks ss for processes (-p) only when the listening ports changed, a named process is gone, or the names are old', async () => {
     // A stand-in ss: logs its arguments, prints the lines of out.txt (-p adds a process column);
     // a stand-in /proc/net with the same ports, which the unchanged-ports check reads instead.
     const dir = await mkdtemp(join(tmpdir(), 'slm-ss-'))
@@ -111,7 +111,8 @@ describe('listListeningPorts', () => {
       await listen([80])
       await writeFile(ss, `#!/bin/sh\necho "$*" >> ${log}\nwhile read p; do if [ "$1" = -Htlnp ]; then echo "LISTEN 0 1 0.0.0.0:$p 0.0.0.0:* users:((\\"web\\",pid=7,fd=3))"; else echo "LISTEN 0 1 0.0.0.0:$p 0.0.0.0:*"; fi; done < ${join(dir, 'out.txt')}\n`, { mode: 0o755 })
       let t = 1_000_000
-      const memo: { current?: any, now: () => number } = { now: () => t }
+      let webRunning = true
+      const memo: { current?: any, now: () => number, running: (pid: number) => boolean } = { now: () => t, running: (pid) => pid === 7 && webRunning }
       const calls = async (): Promise<string[]> => (await readFile(log, 'utf8')).trim().split('\n')
       const web = (port: number): object => ({ port, process: 'web', pid: 7 })
       const opts = { timeoutMs: 2_000, ss, procNet }
@@ -124,9 +125,19 @@ describe('listListeningPorts', () => {
       t += 10_000
       expect((await listListeningPorts(opts, memo)).ports).toEqual([web(80), web(443)])
       expect(await calls()).toEqual(['-Htlnp', '-Htlnp'])
-      t += PORT_PROCESSES_MAX_AGE_MS
+      // Ports unchanged and their process still there: minutes later, still no -p.
+      t += 5 * 60_000
+      await listListeningPorts(opts, memo)
+      expect(await calls()).toEqual(['-Htlnp', '-Htlnp'])
+      // The process named for them is gone (a restart keeping the port): asked again at once.
+      webRunning = false
+      t += 10_000
       await listListeningPorts(opts, memo)
       expect(await calls()).toEqual(['-Htlnp', '-Htlnp', '-Htlnp'])
+      webRunning = true
+      t += PORT_PROCESSES_MAX_AGE_MS
+      await listListeningPorts(opts, memo)
+      expect(await calls()).toEqual(['-Htlnp', '-Htlnp', '-Htlnp', '-Htlnp'])
       // Without /proc/net the check is ss's plain query.
       t += 10_000
       expect((await listListeningPorts({ ...opts, procNet: join(dir, 'none') }, memo)).ports).toEqual([web(80), web(443)])
