@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../node/config/index.js'
 import { renderTemplates, requireTool, run, tempDir } from './helpers.js'
+import { DAEMON_NODE_FLAGS } from '../../node/daemon/node-flags.js'
 
 const TEMPLATES = {
   'slm.service.j2': 'slm.service',
@@ -98,7 +99,8 @@ describe('the slm systemd unit', () => {
     for (const d of [
       'Type=notify', 'NotifyAccess=all', 'Restart=always', 'User=slm', 'Group=slm', 'StateDirectory=slm',
       'NoNewPrivileges=true', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=true',
-      `ExecStart=${fakeNode} --max-semi-space-size=8 /opt/slm/lib/node_modules/slm/dist/node/cli/main.js daemon --dir /var/lib/slm --config /etc/slm/slm.yaml`
+      // The unit's default flags are the ones every daemon of the tests and the demo runs with.
+      `ExecStart=${fakeNode} ${DAEMON_NODE_FLAGS.join(' ')} /opt/slm/lib/node_modules/slm/dist/node/cli/main.js daemon --dir /var/lib/slm --config /etc/slm/slm.yaml`
     ]) expect(lines).toContain(d)
     // V8's JIT needs W+X memory: MemoryDenyWriteExecute crashes Node (PITFALLS, systemd).
     expect(lines.some((l) => l.startsWith('MemoryDenyWriteExecute'))).toBe(false)
