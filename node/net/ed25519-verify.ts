@@ -13,8 +13,8 @@
 import { verify as edVerify } from 'node:crypto'
 import { publicKeyFromRaw as libp2pPublicKeyFromRaw } from '@libp2p/crypto/keys'
 import { publicKeyFromRaw } from '../../protocol/sign.js'
+import { patchMethodOnce } from './patch.js'
 
-const PATCHED = Symbol.for('slm.libp2p.ed25519CachedVerify')
 const KEY_BYTES = 32
 const SIGNATURE_BYTES = 64
 
@@ -26,19 +26,13 @@ interface Ed25519Public {
 /** Installs the cached check once per process; later calls are no-ops. */
 export function cachedEd25519Verify (): void {
   const proto = Object.getPrototypeOf(libp2pPublicKeyFromRaw(new Uint8Array(KEY_BYTES).fill(1))) as Record<PropertyKey, unknown>
-  if (proto[PATCHED] === true) return
-  const original = proto.verify as Ed25519Public['verify'] | undefined
-  if (typeof original !== 'function' || proto.type !== undefined) {
-    // `type` is an instance field in the library; a prototype that has one is not the class we know.
-    throw new Error('@libp2p/crypto: the Ed25519 public key class changed; node/net/ed25519-verify.ts needs updating')
-  }
-  proto.verify = function (this: Ed25519Public, data, sig, options) {
+  // `type` is an instance field in the library: a prototype that has one is not the class we know.
+  patchMethodOnce<Ed25519Public['verify']>(proto, 'verify', 'slm.libp2p.ed25519CachedVerify', '@libp2p/crypto Ed25519 public key (node/net/ed25519-verify.ts)', (original) => function (this: Ed25519Public, data, sig, options) {
     // Anything unusual (a wrong length, a key of another shape) takes the library's own path.
     if (!(this.raw instanceof Uint8Array) || this.raw.byteLength !== KEY_BYTES || !(sig instanceof Uint8Array) || sig.byteLength !== SIGNATURE_BYTES) {
       return original.call(this, data, sig, options)
     }
     options?.signal?.throwIfAborted()
     return edVerify(null, data instanceof Uint8Array ? data : data.subarray(), publicKeyFromRaw(this.raw), sig)
-  } satisfies Ed25519Public['verify']
-  proto[PATCHED] = true
+  }, () => proto.type === undefined)
 }

@@ -12,8 +12,8 @@
  * changes what this relies on.
  */
 import { LengthPrefixedDecoder } from '@libp2p/utils'
+import { patchMethodOnce } from './patch.js'
 
-const PATCHED = Symbol.for('slm.libp2p.lengthPrefixNoThrowWhenEmpty')
 const WRAPPED = Symbol('lengthDecoderWrapped')
 
 type LengthDecoder = ((data: { byteLength: number }) => number) & { [WRAPPED]?: true }
@@ -25,14 +25,11 @@ interface DecoderFields {
 
 /** Installs the rule once per process; later calls are no-ops. */
 export function quietLengthPrefixes (): void {
-  const proto = LengthPrefixedDecoder.prototype as unknown as Record<PropertyKey, unknown>
-  if (proto[PATCHED] === true) return
-  const original = proto.decode as ((this: DecoderFields, buf: unknown) => Generator<unknown>) | undefined
-  const probe = new LengthPrefixedDecoder() as unknown as Partial<DecoderFields>
-  if (typeof original !== 'function' || typeof probe.lengthDecoder !== 'function' || typeof probe.encodingLength !== 'function') {
-    throw new Error('@libp2p/utils: LengthPrefixedDecoder changed; node/net/length-prefix.ts needs updating')
+  const fields = (): boolean => {
+    const probe = new LengthPrefixedDecoder() as unknown as Partial<DecoderFields>
+    return typeof probe.lengthDecoder === 'function' && typeof probe.encodingLength === 'function'
   }
-  proto.decode = function (this: DecoderFields, buf: unknown): Generator<unknown> {
+  patchMethodOnce<(this: DecoderFields, buf: unknown) => Generator<unknown>>(LengthPrefixedDecoder.prototype, 'decode', 'slm.libp2p.lengthPrefixNoThrowWhenEmpty', '@libp2p/utils LengthPrefixedDecoder (node/net/length-prefix.ts)', (original) => function (this: DecoderFields, buf: unknown): Generator<unknown> {
     const decode = this.lengthDecoder
     if (decode[WRAPPED] !== true) {
       const quiet: LengthDecoder = (data) => data.byteLength === 0 ? 0 : decode(data)
@@ -40,6 +37,5 @@ export function quietLengthPrefixes (): void {
       this.lengthDecoder = quiet
     }
     return original.call(this, buf)
-  }
-  proto[PATCHED] = true
+  }, fields)
 }

@@ -14,6 +14,7 @@
  * test/node/net/yamux-window.test.ts fails if a new version renames what this relies on.
  */
 import { StreamState, YamuxStream } from '@chainsafe/libp2p-yamux/stream'
+import { patchMethodOnce } from './patch.js'
 
 interface WindowFields {
   state: StreamState
@@ -21,18 +22,11 @@ interface WindowFields {
   recvWindowCapacity: number
 }
 
-const PATCHED = Symbol.for('slm.yamux.halfWindowUpdates')
-
 /** Installs the half-window rule once per process; later calls are no-ops. */
 export function halfWindowUpdates (): void {
-  const proto = YamuxStream.prototype as unknown as Record<PropertyKey, unknown>
-  if (proto[PATCHED] === true) return
-  const original = proto.sendWindowUpdate
-  if (typeof original !== 'function') throw new Error('@chainsafe/libp2p-yamux: YamuxStream.sendWindowUpdate is gone; node/net/yamux-window.ts needs updating')
-  proto.sendWindowUpdate = function (this: WindowFields): void {
+  patchMethodOnce<(this: WindowFields) => void>(YamuxStream.prototype, 'sendWindowUpdate', 'slm.yamux.halfWindowUpdates', '@chainsafe/libp2p-yamux YamuxStream (node/net/yamux-window.ts)', (original) => function (this: WindowFields): void {
     const quiet = this.state === StreamState.SYNSent || this.state === StreamState.Established
     if (quiet && this.recvWindow - this.recvWindowCapacity < this.recvWindow / 2) return
     original.call(this)
-  }
-  proto[PATCHED] = true
+  })
 }
