@@ -6,6 +6,7 @@ import type { NodeView } from '../../protocol/control.js'
 import type { DetectedRole, Heartbeat, Liveness, NodeState } from '../../protocol/types.js'
 import { entryCovers } from '../commands/index.js'
 import { effectiveRoles } from '../roles/index.js'
+import type { Assignments } from '../store/index.js'
 
 export interface NodeBase {
   id: string
@@ -18,30 +19,16 @@ export interface NodeBase {
   lastError?: string
 }
 
-/** `assign/<entry>/<role>` and `tag/<entry>/<tag>` registers with a live (non-null) value. */
-export interface FleetAssignments {
-  assign: Array<{ entry: string, role: string }>
-  tags: Array<{ entry: string, tag: string }>
-}
-
-export function splitEntryKey (key: string, prefix: string): { entry: string, name: string } | null {
-  if (!key.startsWith(prefix)) return null
-  const rest = key.slice(prefix.length)
-  const cut = rest.lastIndexOf('/')
-  if (cut <= 0) return null
-  return { entry: rest.slice(0, cut), name: rest.slice(cut + 1) }
-}
-
-export function buildNodeView (base: NodeBase, liveness: Liveness, fleet: FleetAssignments, codeSourceHolder: string | null): NodeView {
+export function buildNodeView (base: NodeBase, liveness: Liveness, fleet: Assignments, codeSourceHolder: string | null): NodeView {
   const hb = base.heartbeat
   const detected: Record<string, DetectedRole> = hb?.detectedRoles ?? {}
   const ownTags = hb?.tags ?? []
   // Tags first (role-scoped assignment may depend on tags), then assignments.
   const subject0 = { id: base.id, name: base.name, roles: [] as string[], tags: ownTags }
-  const tags = [...new Set([...ownTags, ...fleet.tags.filter(t => entryCovers(t.entry, subject0)).map(t => t.tag)])].sort()
+  const tags = [...new Set([...ownTags, ...fleet.tags.filter(t => entryCovers(t.entry, subject0)).map(t => t.name)])].sort()
   const detectedActive = Object.entries(detected).filter(([, d]) => d.status === 'active').map(([r]) => r)
   const subject = { id: base.id, name: base.name, roles: detectedActive, tags }
-  const assigned = [...new Set(fleet.assign.filter(a => entryCovers(a.entry, subject)).map(a => a.role))].sort()
+  const assigned = [...new Set(fleet.assign.filter(a => entryCovers(a.entry, subject)).map(a => a.name))].sort()
   return {
     id: base.id,
     name: base.name,

@@ -14,8 +14,8 @@ export interface Beat { hb: Heartbeat, at: number }
 
 interface Pair { entry: string, name: string }
 
-/** The live assignment registers, split once per read so listing N nodes costs one scan. */
-export interface Assignments { assign: Pair[], tags: Pair[] }
+/** The live assignment registers, split once per read so listing N nodes costs one scan; shared, so read-only. */
+export interface Assignments { readonly assign: readonly Pair[], readonly tags: readonly Pair[] }
 
 export function assignments (assignRegs: Register[], tagRegs: Register[]): Assignments {
   return { assign: pairs(assignRegs, 'assign/'), tags: pairs(tagRegs, 'tag/', 'tags/') }

@@ -35,8 +35,6 @@ const CLOSE_TIMEOUT_MS = 5000
 /** Views of the fleet registers kept between changes; frozen where callers share them. */
 interface DerivedFleet {
   fleet?: Assignments
-  /** `assign/` and `tag/` registers, for the node views (fleet-view.ts). */
-  assignRegs?: { assign: Register[], tag: Register[] }
   roles?: readonly RoleDefinition[]
   windows?: readonly MaintenanceWindow[]
 }
@@ -213,7 +211,11 @@ export class LmdbStore extends ChangeFeed implements Store {
     this.emit({ receivedAt, kind: 'heartbeat', origin: hb.origin, seq: hb.seq, type: 'heartbeat' })
   }
 
-  private assignments (): Assignments {
+  /**
+   * The live assignment and tag entries, read again only after fleet data changed: node records
+   * and the daemon's node views (its 1 s code tick, every command) both build on them.
+   */
+  assignments (): Assignments {
     this.derived.fleet ??= assignments(regs.listRegisters(this.db, 'assign/'), [...regs.listRegisters(this.db, 'tag/'), ...regs.listRegisters(this.db, 'tags/')])
     return this.derived.fleet
   }
@@ -276,12 +278,6 @@ export class LmdbStore extends ChangeFeed implements Store {
       this.emit({ receivedAt: Date.now(), kind: 'register', origin: reg.commandId, seq: null, type: reg.key.split('/')[0], key: reg.key, value: reg.value })
     }
     return won
-  }
-
-  /** The `assign/` and `tag/` registers, read again only after fleet data changed. */
-  assignmentRegisters (): { assign: Register[], tag: Register[] } {
-    this.derived.assignRegs ??= { assign: regs.listRegisters(this.db, 'assign/'), tag: regs.listRegisters(this.db, 'tag/') }
-    return this.derived.assignRegs
   }
 
   /** Registers changed: what was derived from them is read again when next asked for. */

@@ -1,4 +1,5 @@
 import type { HistoryItem, Page, ReplicaChange } from '../../protocol/control.js'
+import type { Assignments } from './nodes.js'
 import type {
   CommandEnvelope, EventBodies, EventType, Heartbeat, Hlc, WireHeartbeat, MaintenanceWindow, NodeEvent, NodeId,
   NodeState, Register, RoleDefinition, SyncDigest, TrustEntry, UnsignedNodeEvent
@@ -133,8 +134,8 @@ export interface Store {
   applyRegister: (reg: Register) => Promise<boolean>
   getRegister: (key: string) => Register | undefined
   listRegisters: (prefix: string) => Register[]
-  /** `assign/` and `tag/` registers, cached until fleet data changes. */
-  assignmentRegisters: () => { assign: Register[], tag: Register[] }
+  /** The live `assign/` and `tag/` entries (entry and role or tag name), cached until fleet data changes. */
+  assignments: () => Assignments
   trustList: () => TrustEntry[]
   /** The trust entry of one operator key, if trusted. */
   trustEntry: (key: string) => TrustEntry | undefined

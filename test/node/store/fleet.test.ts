@@ -61,17 +61,17 @@ describe('fleet registers', () => {
     await s.stop()
   })
 
-  it('assignmentRegisters() is read again after any register change', async () => {
+  it('assignments() is read again after any register change', async () => {
     const s = await openStore()
-    expect(s.assignmentRegisters()).toEqual({ assign: [], tag: [] })
+    expect(s.assignments()).toEqual({ assign: [], tags: [] })
     await s.applyRegister(reg('assign/web-1/frontend', true, 5, 'A'))
     await s.applyRegister(reg('tag/web-1/gpu', true, 5, 'B'))
-    const first = s.assignmentRegisters()
-    expect(first.assign.map(r => r.key)).toEqual(['assign/web-1/frontend'])
-    expect(first.tag.map(r => r.key)).toEqual(['tag/web-1/gpu'])
-    expect(s.assignmentRegisters()).toBe(first)
+    const first = s.assignments()
+    expect(first.assign).toEqual([{ entry: 'web-1', name: 'frontend' }])
+    expect(first.tags).toEqual([{ entry: 'web-1', name: 'gpu' }])
+    expect(s.assignments()).toBe(first)
     await s.applyRegister(reg('assign/web-1/frontend', null, 6, 'C'))
-    expect(s.assignmentRegisters().assign.map(r => r.value)).toEqual([null])
+    expect(s.assignments().assign).toEqual([])
     await s.stop()
   })
 
