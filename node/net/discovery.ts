@@ -218,7 +218,9 @@ export class Discovery {
       this.nextRedialAt = now + every * (0.75 + Math.random() * 0.5)
       this.redial(now)
     }
-    this.timer = setTimeout(() => { this.tick() }, 500)
+    // Once a second, or at the redial interval if shorter: between redials a tick only checks we
+    // are connected, and backoffs are a second or more.
+    this.timer = setTimeout(() => { this.tick() }, Math.max(10, Math.min(1000, this.init.redialIntervalMs ?? 5000)))
     this.timer.unref()
   }
 }
