@@ -33,7 +33,11 @@ import { GroupCommit, type JobSpec } from './writer.js'
 const CLOSE_TIMEOUT_MS = 5000
 
 /** Views of the fleet registers kept between changes; frozen where callers share them. */
+const MAX_CACHED_REGISTERS = 1024
+
 interface DerivedFleet {
+  /** Registers read by key (misses too): the code tick reads a few every second on every daemon. */
+  registers?: Map<string, Register | undefined>
   fleet?: Assignments
   roles?: readonly RoleDefinition[]
   windows?: readonly MaintenanceWindow[]
@@ -285,7 +289,15 @@ export class LmdbStore extends ChangeFeed implements Store {
     this.derived = {}
   }
 
-  getRegister (key: string): Register | undefined { return this.db.registers.get(key) }
+  getRegister (key: string): Register | undefined {
+    const cache = this.derived.registers ??= new Map()
+    if (cache.has(key)) return cache.get(key)
+    const reg = this.db.registers.get(key)
+    // Bounded: keys come from commands too, and misses are cached.
+    if (cache.size >= MAX_CACHED_REGISTERS) cache.clear()
+    cache.set(key, reg)
+    return reg
+  }
   listRegisters (prefix: string): Register[] { return regs.listRegisters(this.db, prefix) }
   trustList (): TrustEntry[] { return regs.trustList(this.db) }
   /** One key's trust entry (its register, `trust/<key>`), without listing them all. */

@@ -23,6 +23,18 @@ describe('fleet registers', () => {
     await s.stop()
   })
 
+  it('reads by key see every write that won, though reads are cached (misses too)', async () => {
+    const s = await openStore()
+    expect(s.getRegister('codesource/pin')).toBeUndefined()
+    await s.applyRegister(reg('codesource/pin', 'n1', 1, 'A'))
+    expect(s.getRegister('codesource/pin')?.value).toBe('n1')
+    await s.applyRegister(reg('codesource/pin', 'n0', 0, 'A')) // older: loses
+    expect(s.getRegister('codesource/pin')?.value).toBe('n1')
+    await s.applyRegister(reg('codesource/pin', null, 2, 'A'))
+    expect(s.getRegister('codesource/pin')?.value).toBeNull()
+    await s.stop()
+  })
+
   it('converge to the same winner for any permutation of writes (property)', async () => {
     const write = fc.record({ key: fc.constantFrom('k/1', 'k/2'), ms: fc.integer({ min: 1, max: 4 }), id: fc.constantFrom('A', 'B', 'C'), value: fc.oneof(fc.constant(null), fc.integer()) })
     await fc.assert(fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 12 }).chain(ws => fc.tuple(fc.constant(ws), fc.shuffledSubarray(ws, { minLength: ws.length }))), async ([ws, shuffled]) => {
