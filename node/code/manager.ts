@@ -43,6 +43,10 @@ export class CodeManager {
   readonly index = new CodeIndex()
   private ownLease: Lease | null = null
   private timer?: NodeJS.Timeout
+  /** When the pending tick runs. */
+  private tickAt = Infinity
+  /** When the rollout is next looked at without a poke. */
+  private rolloutAt = 0
   private stopped = true
   private deploying = false
   private settledAt = 0
@@ -102,12 +106,22 @@ export class CodeManager {
     if (e.type === 'code_report') this.poke()
   }
 
-  poke (): void { this.schedule(20) }
+  /** Something a rollout decision rests on changed: decide now. */
+  poke (): void {
+    this.rolloutAt = 0
+    this.schedule(20)
+  }
 
+  /** Runs the tick in `ms`, unless one is due sooner: a stream of pokes must not hold it off. */
   private schedule (ms: number): void {
     if (this.stopped) return
+    const at = Date.now() + ms
+    if (this.timer != null && this.tickAt <= at) return
     clearTimeout(this.timer)
+    this.tickAt = at
     this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.tickAt = Infinity
       this.tick().catch((err) => { this.d.log.warn({ err: String(err) }, 'code tick failed') })
         .finally(() => { this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs)) })
     }, ms)
@@ -177,7 +191,13 @@ export class CodeManager {
       const term = this.ownLease.term
       await this.announceHead().then(() => { this.announcedTerm = term }, (err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
     }
-    await this.rollout()
+    // The election needs its 1 s tick; a rollout decision needs one only when what it rests on
+    // changed (desired commits, fleet data, reports: each pokes), else once per heartbeat for
+    // what does not poke (members' liveness and lifecycle states). Every daemon runs this.
+    if (now >= this.rolloutAt) {
+      this.rolloutAt = now + this.d.config.heartbeatIntervalMs
+      await this.rollout()
+    }
   }
 
   /** The hook's `slm code notify`: announce HEAD (or `rev`) if this node holds the role. */

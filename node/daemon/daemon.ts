@@ -150,8 +150,8 @@ export class Daemon {
     await this.store.start()
     this.store.onChange((change) => {
       if (change.kind === 'event' && change.event != null) this.code?.onEvent(change.event)
-      // A desired commit set, paused or resumed: decide now, not at the next 1 s tick.
-      if (change.kind === 'register' && change.key?.startsWith('desired/') === true) this.code?.poke()
+      // A desired commit set, paused or resumed, a role assigned or redefined: decide now.
+      if (change.kind === 'register') this.code?.poke()
       this.emitChange(change)
     })
 
