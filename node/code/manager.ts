@@ -48,7 +48,10 @@ export class CodeManager {
   /** When the rollout is next looked at without a poke. */
   private rolloutAt = 0
   private stopped = true
-  private deploying = false
+  /** A rollout pass is running (deciding, or deploying for as long as that takes). */
+  private rolling = false
+  /** Something poked while it ran: look again once it is done. */
+  private rollAgain = false
   private settledAt = 0
   private announcedTerm: number | null = null
   private readonly making = new Map<string, Promise<string>>()
@@ -269,8 +272,25 @@ export class CodeManager {
     }
   }
 
+  /**
+   * One pass at a time: ticks overlap (the election's 1 s tick goes on during a deploy), and two
+   * passes that both got past the check before either started deploying fetched and applied the
+   * same commit twice. A tick that finds a pass running asks for one more after it.
+   */
   private async rollout (): Promise<void> {
-    if (this.deploying) return
+    if (this.rolling) { this.rollAgain = true; return }
+    this.rolling = true
+    try {
+      do {
+        this.rollAgain = false
+        await this.rolloutPass()
+      } while (this.rollAgain && !this.stopped)
+    } finally {
+      this.rolling = false
+    }
+  }
+
+  private async rolloutPass (): Promise<void> {
     const me = nodeViewOf(this.d, this.d.id)
     if (me == null || me.state === 'retired' || me.state === 'deprovisioning') return
     for (const roleName of me.roles) {
@@ -283,12 +303,7 @@ export class CodeManager {
       const members = this.rolloutMembers(roleName).map(m => m.id === this.d.id ? { ...m, running } : m)
       const decision = decideDeploy(desired, members, this.d.id, me.state.startsWith('maintenance_'))
       if (!decision.go) continue
-      this.deploying = true
-      try {
-        await this.deploy(role, desired.sha)
-      } finally {
-        this.deploying = false
-      }
+      await this.deploy(role, desired.sha)
       return
     }
   }
