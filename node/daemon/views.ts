@@ -3,10 +3,8 @@
  * (assignments and tags are register entries that may name a node id, name, role or tag).
  */
 import type { NodeView } from '../../protocol/control.js'
-import type { DetectedRole, Heartbeat, Liveness, NodeState } from '../../protocol/types.js'
-import { entryCovers } from '../commands/index.js'
-import { effectiveRoles } from '../roles/index.js'
-import type { Assignments } from '../store/index.js'
+import type { Heartbeat, Liveness, NodeState } from '../../protocol/types.js'
+import { membership, type Assignments } from '../store/index.js'
 
 export interface NodeBase {
   id: string
@@ -21,22 +19,15 @@ export interface NodeBase {
 
 export function buildNodeView (base: NodeBase, liveness: Liveness, fleet: Assignments, codeSourceHolder: string | null): NodeView {
   const hb = base.heartbeat
-  const detected: Record<string, DetectedRole> = hb?.detectedRoles ?? {}
-  const ownTags = hb?.tags ?? []
-  // Tags first (role-scoped assignment may depend on tags), then assignments.
-  const subject0 = { id: base.id, name: base.name, roles: [] as string[], tags: ownTags }
-  const tags = [...new Set([...ownTags, ...fleet.tags.filter(t => entryCovers(t.entry, subject0)).map(t => t.name)])].sort()
-  const detectedActive = Object.entries(detected).filter(([, d]) => d.status === 'active').map(([r]) => r)
-  const subject = { id: base.id, name: base.name, roles: detectedActive, tags }
-  const assigned = [...new Set(fleet.assign.filter(a => entryCovers(a.entry, subject)).map(a => a.name))].sort()
+  const { tags, assignedRoles, roles } = membership(base, hb, fleet)
   return {
     id: base.id,
     name: base.name,
     state: base.state,
     liveness,
-    roles: effectiveRoles(assigned, detected),
-    assignedRoles: assigned,
-    detectedRoles: detected,
+    roles,
+    assignedRoles,
+    detectedRoles: hb?.detectedRoles ?? {},
     tags,
     versions: hb?.versions ?? {},
     lastHeartbeat: base.lastHeartbeat,

@@ -11,7 +11,7 @@ export function createStore (init: StoreInit, components: StoreComponents): Stor
 }
 
 export type { Store, StoreInit, StoreComponents, StoreEvents, StoreSnapshot, StoredNode, NodeRecord, IngestResult, StoreStats, StoreWriteFailure } from './types.js'
-export type { Assignments } from './nodes.js'
+export { membership, type Assignments, type Membership } from './nodes.js'
 export { isStrayCommitRejection } from './open.js'
 export { SCHEMA_VERSION } from './migrations.js'
 export { newer as registerWins } from './registers.js'

@@ -5,7 +5,7 @@
  * as node/commands writes them, so concurrent assignments never clobber each other; `<entry>` is
  * `*`, a node id or name, `role:R` or `tag:T`) and whole lists in `assign/<nodeId>` / `tags/<nodeId>`.
  */
-import type { Heartbeat, Register } from '../../protocol/types.js'
+import type { DetectedRole, Heartbeat, Register } from '../../protocol/types.js'
 import { entryCovers } from '../commands/index.js'
 import { effectiveRoles } from '../roles/index.js'
 import type { NodeRecord, StoredNode } from './types.js'
@@ -37,16 +37,27 @@ function pairs (regs: Register[], prefix: string, listPrefix = prefix): Pair[] {
   return out
 }
 
-export function nodeRecord (stored: StoredNode, beat: Beat | undefined, fleet: Assignments): NodeRecord {
-  const hb = beat?.hb ?? null
+/** A node's tags and roles as the fleet registers and its own heartbeat make them. */
+export interface Membership { tags: string[], assignedRoles: string[], roles: string[] }
+
+/**
+ * Tags first (its own, then the fleet's that cover it), since a role-scoped assignment may name a
+ * tag; then the roles assigned to it, merged with what it detects running. One rule for the
+ * store's node records and the daemon's node views.
+ */
+export function membership (node: { id: string, name: string }, hb: { tags?: string[], detectedRoles?: Record<string, DetectedRole> } | null | undefined, fleet: Assignments): Membership {
   const detected = hb?.detectedRoles ?? {}
   const ownTags = hb?.tags ?? []
-  const name = hb?.name ?? stored.name
-  // Tags first (a role-scoped assignment may depend on tags), then assignments, as node/daemon does.
-  const tags = [...new Set([...ownTags, ...fleet.tags.filter(t => entryCovers(t.entry, { id: stored.id, name, roles: [], tags: ownTags })).map(t => t.name)])].sort()
+  const tags = [...new Set([...ownTags, ...fleet.tags.filter(t => entryCovers(t.entry, { id: node.id, name: node.name, roles: [], tags: ownTags })).map(t => t.name)])].sort()
   const active = Object.entries(detected).filter(([, d]) => d.status === 'active').map(([r]) => r)
-  const subject = { id: stored.id, name, roles: active, tags }
+  const subject = { id: node.id, name: node.name, roles: active, tags }
   const assignedRoles = [...new Set(fleet.assign.filter(a => entryCovers(a.entry, subject)).map(a => a.name))].sort()
+  return { tags, assignedRoles, roles: effectiveRoles(assignedRoles, detected) }
+}
+
+export function nodeRecord (stored: StoredNode, beat: Beat | undefined, fleet: Assignments): NodeRecord {
+  const hb = beat?.hb ?? null
+  const name = hb?.name ?? stored.name
   return {
     ...stored,
     name,
@@ -54,8 +65,6 @@ export function nodeRecord (stored: StoredNode, beat: Beat | undefined, fleet: A
     versions: { ...stored.versions, ...(hb?.versions ?? {}) },
     lastHeartbeat: beat?.at ?? null,
     heartbeat: hb,
-    assignedRoles,
-    tags,
-    roles: effectiveRoles(assignedRoles, detected)
+    ...membership({ id: stored.id, name }, hb, fleet)
   }
 }
