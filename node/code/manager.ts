@@ -45,6 +45,9 @@ export class CodeManager {
   private timer?: NodeJS.Timeout
   /** When the pending tick runs. */
   private tickAt = Infinity
+  private ticking = false
+  /** Announcements run one at a time (ticks and the hook's notify), so a commit is announced once. */
+  private announcing: Promise<unknown> = Promise.resolve()
   /** When the rollout is next looked at without a poke. */
   private rolloutAt = 0
   private stopped = true
@@ -125,8 +128,14 @@ export class CodeManager {
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.tickAt = Infinity
+      // One tick at a time (it is short: a deploy runs apart from it); a poke meanwhile retries.
+      if (this.ticking) { this.schedule(20); return }
+      this.ticking = true
       this.tick().catch((err) => { this.d.log.warn({ err: String(err) }, 'code tick failed') })
-        .finally(() => { this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs)) })
+        .finally(() => {
+          this.ticking = false
+          this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs))
+        })
     }, ms)
   }
 
@@ -197,9 +206,10 @@ export class CodeManager {
     // The election needs its 1 s tick; a rollout decision needs one only when what it rests on
     // changed (desired commits, fleet data, reports: each pokes), else once per heartbeat for
     // what does not poke (members' liveness and lifecycle states). Every daemon runs this.
+    // Not awaited: a deploy can take minutes, and the lease must go on being renewed meanwhile.
     if (now >= this.rolloutAt) {
       this.rolloutAt = now + this.d.config.heartbeatIntervalMs
-      await this.rollout()
+      this.rollout().catch((err) => { this.d.log.warn({ err: String(err) }, 'code rollout failed') })
     }
   }
 
@@ -217,6 +227,12 @@ export class CodeManager {
 
   /** Announces `rev` (default HEAD) unless already announced: also catches commits made while down. */
   private async announceHead (rev?: string): Promise<{ sha: string } | null> {
+    const run = this.announcing.catch(() => {}).then(async () => await this.announceOnce(rev))
+    this.announcing = run
+    return await run
+  }
+
+  private async announceOnce (rev?: string): Promise<{ sha: string } | null> {
     const repo = this.d.config.codeSource.repo
     if (repo == null || !existsSync(repo)) return null
     const info = await commitInfo(repo, rev ?? 'HEAD')
@@ -273,9 +289,9 @@ export class CodeManager {
   }
 
   /**
-   * One pass at a time: ticks overlap (the election's 1 s tick goes on during a deploy), and two
-   * passes that both got past the check before either started deploying fetched and applied the
-   * same commit twice. A tick that finds a pass running asks for one more after it.
+   * One pass at a time: a pass may deploy for minutes while ticks go on, and two passes that both
+   * got past the check before either started deploying fetched and applied the same commit twice.
+   * A tick that finds a pass running asks for one more after it.
    */
   private async rollout (): Promise<void> {
     if (this.rolling) { this.rollAgain = true; return }
