@@ -32,9 +32,10 @@ import { GroupCommit, type JobSpec } from './writer.js'
 
 const CLOSE_TIMEOUT_MS = 5000
 
-/** Views of the fleet registers kept between changes; frozen where callers share them. */
+/** Registers `getRegister` keeps by key between fleet changes, at most. */
 const MAX_CACHED_REGISTERS = 1024
 
+/** Views of the fleet registers kept between changes; frozen where callers share them. */
 interface DerivedFleet {
   /** Registers read by key (misses too): the code tick reads a few every second on every daemon. */
   registers?: Map<string, Register | undefined>
@@ -301,7 +302,7 @@ export class LmdbStore extends ChangeFeed implements Store {
   listRegisters (prefix: string): Register[] { return regs.listRegisters(this.db, prefix) }
   trustList (): TrustEntry[] { return regs.trustList(this.db) }
   /** One key's trust entry (its register, `trust/<key>`), without listing them all. */
-  trustEntry (key: string): TrustEntry | undefined { return (this.db.registers.get(`trust/${key}`)?.value ?? undefined) as TrustEntry | undefined }
+  trustEntry (key: string): TrustEntry | undefined { return (this.getRegister(`trust/${key}`)?.value ?? undefined) as TrustEntry | undefined }
   /** Read again only after fleet data changed: the reconciler, the code manager and the health probes ask each tick. */
   roles (): readonly RoleDefinition[] {
     this.derived.roles ??= Object.freeze(regs.roles(this.db, this.defaultRoles))
