@@ -1,6 +1,6 @@
 // Listening ports: the ss parser on real output lines, the /proc fallback, and a real socket.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -91,6 +91,41 @@ describe('listListeningPorts', () => {
       expect(await listListeningPorts({ timeoutMs: 2_000, ss: '/nonexistent/ss', procNet: join(dir, 'none') })).toEqual({ source: 'none', ports: [] })
     } finally {
       await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('reads /proc/net/tcp only as far as the listening sockets, which the kernel lists first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slm-procnet-'))
+    try {
+      const line = (i: number, port: number, st: string): string => `${String(i).padStart(6)}: 0100007F:${port.toString(16).toUpperCase().padStart(4, '0')} 0100007F:B0A3 ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${9000 + i} 1 0000000000000000 20 4 30 10 -1`
+      // 300 listeners span chunks (lines cut across reads), then 5,000 connections; a listening
+      // line after them (no kernel writes one) shows whether the reader went on past the first.
+      const listeners = Array.from({ length: 300 }, (_, i) => line(i, 1000 + i, '0A'))
+      const established = Array.from({ length: 5_000 }, (_, i) => line(300 + i, 40_000 + (i % 1000), '01'))
+      await writeFile(join(dir, 'tcp'), ['  sl  local_address rem_address   st tx_queue rx_queue', ...listeners, ...established, line(5_300, 65_000, '0A')].join('\n') + '\n')
+      const snap = await listListeningPorts({ timeoutMs: 2_000, ss: '/nonexistent/ss', procNet: dir })
+      expect(snap.source).toBe('proc')
+      expect(snap.ports.map(p => p.port)).toEqual(Array.from({ length: 300 }, (_, i) => 1000 + i))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('finds every listening port in this kernel\'s /proc/net/tcp with connections open, and no connection\'s', async () => {
+    const servers = await Promise.all(Array.from({ length: 20 }, async () => {
+      const server = createServer((sock) => sock.on('error', () => {}))
+      await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+      return server
+    }))
+    const sockets = servers.flatMap(s => Array.from({ length: 10 }, () => connect((s.address() as AddressInfo).port, '127.0.0.1').on('error', () => {})))
+    try {
+      await Promise.all(sockets.map(async (c) => await new Promise((resolve) => c.once('connect', resolve))))
+      const found = (await listListeningPorts({ timeoutMs: 2_000, ss: '/nonexistent/ss' })).ports.map(p => p.port)
+      for (const s of servers) expect(found).toContain((s.address() as AddressInfo).port)
+      for (const c of sockets) expect(found).not.toContain(c.localPort)
+    } finally {
+      for (const c of sockets) c.destroy()
+      for (const s of servers) s.close()
     }
   })
 
