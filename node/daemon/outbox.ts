@@ -5,6 +5,11 @@
  * (accepted, the transition, the final result) and every other member paid the per-message cost
  * (envelope signature, decryption, decoding, a store commit) three times. A batch never holds an
  * event longer than `maxHoldMs`, so a long action (an install) still reports as it goes.
+ *
+ * A state transition, what operators watch for, is held `transitionHoldMs` at most: long enough
+ * for the action's result to commit and join it in the usual case, short enough that a slow step
+ * after it (leaving maintenance walks offline -> recovering with work in between) does not keep
+ * the fleet from seeing it: held the whole 250 ms, it reached 30 daemons ~300 ms late.
  */
 import { LIMITS } from '../../protocol/schema/common.js'
 import type { NodeEvent } from '../../protocol/types.js'
@@ -13,23 +18,30 @@ import type { NodeEvent } from '../../protocol/types.js'
 export const MAX_EVENTS_PER_MESSAGE = LIMITS.gossipEvents
 /** @default 250 — the longest a batch holds an event before sending what it has. */
 export const DEFAULT_MAX_HOLD_MS = 250
+/** @default 25 — the longest a batch holds a state transition (a commit or two under load). */
+export const DEFAULT_TRANSITION_HOLD_MS = 25
 
 export interface OutboxOptions {
   /** Sends one or more of our events, seq-ascending, as one gossip message. */
   send: (events: NodeEvent[]) => void
   maxHoldMs?: number
+  transitionHoldMs?: number
 }
 
 export class Outbox {
   private readonly send: (events: NodeEvent[]) => void
   private readonly maxHoldMs: number
+  private readonly transitionHoldMs: number
   private held: NodeEvent[] = []
   private depth = 0
   private timer: NodeJS.Timeout | undefined
+  /** When the armed timer fires (ms since epoch). */
+  private due = Infinity
 
   constructor (opts: OutboxOptions) {
     this.send = opts.send
     this.maxHoldMs = opts.maxHoldMs ?? DEFAULT_MAX_HOLD_MS
+    this.transitionHoldMs = Math.min(opts.transitionHoldMs ?? DEFAULT_TRANSITION_HOLD_MS, this.maxHoldMs)
   }
 
   /** An event of ours is durable: send it now, or hold it for the batch in progress. */
@@ -39,7 +51,16 @@ export class Outbox {
       return
     }
     this.held.push(event)
-    this.timer ??= setTimeout(() => { this.flush() }, this.maxHoldMs)
+    this.holdAtMost(event.type === 'transition' ? this.transitionHoldMs : this.maxHoldMs)
+  }
+
+  /** Arms the flush timer to fire within `ms`, keeping an earlier one. */
+  private holdAtMost (ms: number): void {
+    const due = Date.now() + ms
+    if (this.timer !== undefined && this.due <= due) return
+    clearTimeout(this.timer)
+    this.due = due
+    this.timer = setTimeout(() => { this.flush() }, ms)
   }
 
   /** Runs `fn`; the events it (or anything else) publishes meanwhile go out together after it. */
@@ -57,6 +78,7 @@ export class Outbox {
   flush (): void {
     clearTimeout(this.timer)
     this.timer = undefined
+    this.due = Infinity
     if (this.held.length === 0) return
     // Commits resolve in seq order, but two writers' awaits may resume in either: sort, so the
     // receiver sees no gap inside one message.

@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MAX_EVENTS_PER_MESSAGE, Outbox } from '../../../node/daemon/outbox.js'
 import type { NodeEvent } from '../../../protocol/types.js'
 
-/** Only `seq` matters to the outbox. */
-const ev = (seq: number): NodeEvent => ({ seq } as unknown as NodeEvent)
+/** Only `seq` and whether it is a transition matter to the outbox. */
+const ev = (seq: number, type = 'command_result'): NodeEvent => ({ seq, type } as unknown as NodeEvent)
 const seqs = (sent: NodeEvent[][]): number[][] => sent.map(m => m.map(e => e.seq))
 
-function outbox (maxHoldMs?: number): { box: Outbox, sent: NodeEvent[][] } {
+function outbox (maxHoldMs?: number, transitionHoldMs?: number): { box: Outbox, sent: NodeEvent[][] } {
   const sent: NodeEvent[][] = []
-  return { box: new Outbox({ send: (events) => { sent.push(events) }, maxHoldMs }), sent }
+  return { box: new Outbox({ send: (events) => { sent.push(events) }, maxHoldMs, transitionHoldMs }), sent }
 }
 
 describe('Outbox', () => {
@@ -72,6 +72,31 @@ describe('Outbox', () => {
     finish()
     await running
     expect(seqs(sent)).toEqual([[1, 2], [3]])
+  })
+
+  it('holds a transition transitionHoldMs at most, sending what was held with it', async () => {
+    vi.useFakeTimers()
+    const { box, sent } = outbox(100, 10)
+    let finish!: () => void
+    const running = box.batch(async () => { await new Promise<void>((resolve) => { finish = resolve }) })
+    box.publish(ev(1))
+    await vi.advanceTimersByTimeAsync(50)
+    box.publish(ev(2, 'transition'))
+    await vi.advanceTimersByTimeAsync(9)
+    expect(sent).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(seqs(sent)).toEqual([[1, 2]])
+    // What follows is held under the long bound again; a later transition does not extend it.
+    box.publish(ev(3))
+    await vi.advanceTimersByTimeAsync(95)
+    box.publish(ev(4, 'transition'))
+    await vi.advanceTimersByTimeAsync(4)
+    expect(seqs(sent)).toEqual([[1, 2]])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(seqs(sent)).toEqual([[1, 2], [3, 4]])
+    finish()
+    await running
+    expect(seqs(sent)).toEqual([[1, 2], [3, 4]])
   })
 
   it('splits a large batch into messages of at most MAX_EVENTS_PER_MESSAGE', async () => {
