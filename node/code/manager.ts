@@ -12,6 +12,7 @@ import { hlcMs } from '../../protocol/hlc.js'
 import type { DesiredCode, Lease, NodeEvent, RoleDefinition } from '../../protocol/types.js'
 import { affectedRoles, resolveTargetPath } from '../roles/index.js'
 import type { Daemon } from '../daemon/daemon.js'
+import { EarliestTimer } from '../daemon/earliest-timer.js'
 import { nodeViewOf, nodeViews } from '../daemon/fleet-view.js'
 import { runShell } from '../exec/index.js'
 import { runRoleChecks } from '../health/index.js'
@@ -42,9 +43,7 @@ export class CodeManager {
   private readonly d: Daemon
   readonly index = new CodeIndex()
   private ownLease: Lease | null = null
-  private timer?: NodeJS.Timeout
-  /** When the pending tick runs. */
-  private tickAt = Infinity
+  private readonly timer = new EarliestTimer(() => { this.runTick() })
   private ticking = false
   /** Announcements run one at a time (ticks and the hook's notify), so a commit is announced once. */
   private announcing: Promise<unknown> = Promise.resolve()
@@ -104,7 +103,7 @@ export class CodeManager {
 
   stop (): void {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.timer.cancel()
   }
 
   onEvent (e: NodeEvent): void {
@@ -120,23 +119,18 @@ export class CodeManager {
 
   /** Runs the tick in `ms`, unless one is due sooner: a stream of pokes must not hold it off. */
   private schedule (ms: number): void {
-    if (this.stopped) return
-    const at = Date.now() + ms
-    if (this.timer != null && this.tickAt <= at) return
-    clearTimeout(this.timer)
-    this.tickAt = at
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      this.tickAt = Infinity
-      // One tick at a time (it is short: a deploy runs apart from it); a poke meanwhile retries.
-      if (this.ticking) { this.schedule(20); return }
-      this.ticking = true
-      this.tick().catch((err) => { this.d.log.warn({ err: String(err) }, 'code tick failed') })
-        .finally(() => {
-          this.ticking = false
-          this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs))
-        })
-    }, ms)
+    if (!this.stopped) this.timer.within(ms)
+  }
+
+  private runTick (): void {
+    // One tick at a time (it is short: a deploy runs apart from it); a poke meanwhile retries.
+    if (this.ticking) { this.schedule(20); return }
+    this.ticking = true
+    this.tick().catch((err) => { this.d.log.warn({ err: String(err) }, 'code tick failed') })
+      .finally(() => {
+        this.ticking = false
+        this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs))
+      })
   }
 
   lease (): Lease | null { return this.ownLease }

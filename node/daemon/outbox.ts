@@ -13,6 +13,7 @@
  */
 import { LIMITS } from '../../protocol/schema/common.js'
 import type { NodeEvent } from '../../protocol/types.js'
+import { EarliestTimer } from './earliest-timer.js'
 
 /** Events in one `events` message; more go out as further messages, in order. */
 export const MAX_EVENTS_PER_MESSAGE = LIMITS.gossipEvents
@@ -34,9 +35,7 @@ export class Outbox {
   private readonly transitionHoldMs: number
   private held: NodeEvent[] = []
   private depth = 0
-  private timer: NodeJS.Timeout | undefined
-  /** When the armed timer fires (ms since epoch). */
-  private due = Infinity
+  private readonly timer = new EarliestTimer(() => { this.flush() })
 
   constructor (opts: OutboxOptions) {
     this.send = opts.send
@@ -51,16 +50,7 @@ export class Outbox {
       return
     }
     this.held.push(event)
-    this.holdAtMost(event.type === 'transition' ? this.transitionHoldMs : this.maxHoldMs)
-  }
-
-  /** Arms the flush timer to fire within `ms`, keeping an earlier one. */
-  private holdAtMost (ms: number): void {
-    const due = Date.now() + ms
-    if (this.timer !== undefined && this.due <= due) return
-    clearTimeout(this.timer)
-    this.due = due
-    this.timer = setTimeout(() => { this.flush() }, ms)
+    this.timer.within(event.type === 'transition' ? this.transitionHoldMs : this.maxHoldMs)
   }
 
   /** Runs `fn`; the events it (or anything else) publishes meanwhile go out together after it. */
@@ -76,9 +66,7 @@ export class Outbox {
 
   /** Sends whatever is held (also on shutdown, so nothing durable stays unsent). */
   flush (): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    this.due = Infinity
+    this.timer.cancel()
     if (this.held.length === 0) return
     // Commits resolve in seq order, but two writers' awaits may resume in either: sort, so the
     // receiver sees no gap inside one message.

@@ -1,0 +1,31 @@
+/**
+ * A one-shot timer that can only be brought forward: `within(ms)` arms it to fire in `ms` unless
+ * it is already due sooner, so a stream of requests never holds it off. The outbox's hold bounds
+ * and the code manager's tick both want exactly this.
+ */
+export class EarliestTimer {
+  private timer: NodeJS.Timeout | undefined
+  /** When the armed timer fires (ms since epoch); Infinity when none is armed. */
+  private due = Infinity
+
+  constructor (private readonly fire: () => void) {}
+
+  /** Fires within `ms`, keeping an earlier deadline. */
+  within (ms: number): void {
+    const due = Date.now() + ms
+    if (this.timer !== undefined && this.due <= due) return
+    clearTimeout(this.timer)
+    this.due = due
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.due = Infinity
+      this.fire()
+    }, ms)
+  }
+
+  cancel (): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.due = Infinity
+  }
+}
