@@ -64,6 +64,17 @@ export class Outbox {
     }
   }
 
+  /**
+   * The seq our heartbeats may announce: `durableMax`, less what is held. A heartbeat goes out at
+   * once, so one naming a held event reached every member before the event and each pulled it
+   * through anti-entropy (a stream and a digest exchange per member) just before it arrived.
+   */
+  announceable (durableMax: number): number {
+    let lowest = Infinity
+    for (const e of this.held) if (e.seq < lowest) lowest = e.seq
+    return Math.min(durableMax, lowest - 1)
+  }
+
   /** Sends whatever is held (also on shutdown, so nothing durable stays unsent). */
   flush (): void {
     this.timer.cancel()

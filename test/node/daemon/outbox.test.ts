@@ -118,4 +118,18 @@ describe('Outbox', () => {
     await running
     expect(seqs(sent)).toEqual([[1]])
   })
+
+  it('lets heartbeats announce only seqs already sent, not those a batch holds', async () => {
+    const { box, sent } = outbox()
+    expect(box.announceable(4)).toBe(4)
+    let inside = 0
+    await box.batch(async () => {
+      box.publish(ev(5))
+      box.publish(ev(6))
+      inside = box.announceable(6)
+    })
+    expect(inside).toBe(4)
+    expect(seqs(sent)).toEqual([[5, 6]])
+    expect(box.announceable(6)).toBe(6)
+  })
 })
