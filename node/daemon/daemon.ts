@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { SelfLifecycle } from './self.js'
+import { IngestMarks } from './ingest-marks.js'
 import { Outbox } from './outbox.js'
 import { applyNodeAction } from './actions.js'
 import { commandStoreOf, syncStoreOf } from './adapters.js'
@@ -83,6 +84,8 @@ export class Daemon {
   readonly blocked = new Set<string>()
   /** Peers whose gossip is dropped, relayed or not (test-only partitions). */
   private readonly muted = new Set<string>()
+  /** Gossiped events on their way into the store: a heartbeat naming them is no reason to pull. */
+  private readonly ingesting = new IngestMarks()
 
   constructor (config: DaemonConfig, opts: DaemonOptions = {}) {
     this.config = config
@@ -359,7 +362,7 @@ export class Daemon {
       origin: this.id,
       name: this.config.name,
       hlc: this.clock.now(),
-      seq: this.store.maxSeq(this.id),
+      seq: this.outbox.announceable(this.store.maxSeq(this.id)),
       intervalMs: this.config.heartbeatIntervalMs,
       addrs: this.listenAddrs().slice(0, 16),
       tags: this.config.tags,
@@ -500,16 +503,22 @@ export class Daemon {
         this.store.applyHeartbeat(hb, Date.now()).catch((err) => { this.log.debug({ err: String(err) }, 'heartbeat not stored') })
         this.peers.heard(hb.origin)
         this.discovery.learn(hb.origin, hb.addrs)
-        if (hb.seq > this.store.maxSeq(hb.origin)) this.pullFrom(hb.origin, source)
+        if (this.ingesting.ahead(hb.origin, hb.seq, this.store.maxSeq(hb.origin))) this.pullFrom(hb.origin, source)
         break
       }
       case 'event':
       case 'events': {
         const events: NodeEvent[] = msg.kind === 'event' ? [msg.event] : msg.events
         try { for (const e of events) this.clock.witness(e.hlc) } catch { this.metrics.reject('clock_drift'); return }
+        // One origin per message: the validator checks it.
+        const origin = events[0].origin
+        const top = events.reduce((m, e) => Math.max(m, e.seq), 0)
+        this.ingesting.begin(origin, top)
         this.store.ingestEvents(events).then((r) => {
-          if (r.gaps > 0) this.pullFrom(events[0].origin, source)
-        }, (err) => { this.log.warn({ err: String(err) }, 'ingest failed') })
+          if (r.gaps > 0) this.pullFrom(origin, source)
+        }, (err) => { this.log.warn({ err: String(err) }, 'ingest failed') }).finally(() => {
+          this.ingesting.end(origin, top)
+        })
         break
       }
       case 'command': {
