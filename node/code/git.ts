@@ -229,13 +229,25 @@ export async function hasCommit (repoOrCache: string, sha: string): Promise<bool
   }
 }
 
-/** Writes the role's source paths at `sha` into `dest` (a fresh directory). */
+/**
+ * Writes the role's source paths at `sha` into `dest` (a fresh directory). A role may list a
+ * source path the commit does not have (yet): `git archive` refuses a path that matches nothing,
+ * so only then is each path looked up and the archive made of those present. The usual deploy
+ * spawns one archive, not a lookup per path first (each spawn forks the daemon).
+ */
 export async function exportTree (cache: string, sha: string, paths: string[], dest: string): Promise<void> {
-  await rm(dest, { recursive: true, force: true })
-  await mkdir(dest, { recursive: true })
-  const g = git(cache)
+  const fresh = async (): Promise<void> => {
+    await rm(dest, { recursive: true, force: true })
+    await mkdir(dest, { recursive: true })
+  }
+  await fresh()
   const wanted = paths.length === 0 ? ['.'] : paths
-  // Only paths that exist at sha: a role may list a source path the commit does not have yet.
+  const all = (list: string[]): string[] => list.includes('.') ? [] : list
+  try {
+    await archiveInto(cache, sha, all(wanted), dest)
+    return
+  } catch {}
+  const g = git(cache)
   const present: string[] = []
   for (const p of wanted) {
     try {
@@ -243,8 +255,9 @@ export async function exportTree (cache: string, sha: string, paths: string[], d
       present.push(p)
     } catch {}
   }
+  await fresh()
   if (present.length === 0) return
-  await archiveInto(cache, sha, present.includes('.') ? [] : present, dest)
+  await archiveInto(cache, sha, all(present), dest)
 }
 
 /** `git archive <sha> -- paths | tar -x -C dest`, without a shell. */

@@ -57,6 +57,8 @@ export class CodeManager {
   private settledAt = 0
   private announcedTerm: number | null = null
   private readonly making = new Map<string, Promise<string>>()
+  /** Fetched bundles being checked into the cache, by sha: the file is ours once that ends. */
+  private readonly importing = new Map<string, Promise<void>>()
   /** Per sha, the peers we served its whole bundle to, and when. */
   private readonly seeded = new Map<string, Map<string, Seeded>>()
   private transfer?: BundleTransfer
@@ -433,8 +435,13 @@ export class CodeManager {
             this.fetching = null
           }
           this.stats.fetched++
-          await importBundle(this.cache, staged, sha)
-          await rename(staged, this.bundlePath(sha))
+          const imported = importBundle(this.cache, staged, sha).then(async () => { await rename(staged, this.bundlePath(sha)) })
+          this.importing.set(sha, imported)
+          try {
+            await imported
+          } finally {
+            this.importing.delete(sha)
+          }
           return
         } catch (err: any) {
           await rm(staged, { force: true }).catch(() => {})
@@ -478,10 +485,16 @@ export class CodeManager {
 
   private async bundleFor (sha: string): Promise<string | null> {
     const path = this.bundlePath(sha)
-    if (existsSync(path)) return path
+    // A peer asking while our fetched copy is being checked gets that file once it passed, rather
+    // than a second bundle made from the cache the check just filled (a pack of the whole tree).
+    const ready = async (): Promise<boolean> => {
+      await this.importing.get(sha)?.catch(() => {})
+      return existsSync(path)
+    }
+    if (await ready()) return path
     const repo = this.d.config.codeSource.repo
     if (repo != null && await hasCommit(repo, sha)) return await this.makeBundle(repo, sha)
-    if (await hasCommit(this.cache, sha)) return await this.makeBundle(this.cache, sha)
+    if (await hasCommit(this.cache, sha)) return await ready() ? path : await this.makeBundle(this.cache, sha)
     return null
   }
 

@@ -240,6 +240,12 @@ describe('exportTree', () => {
     expect(readdirSync(all).sort()).toEqual(['README', 'app', 'web'])
   })
 
+  it('exports nothing, and fails nothing, when no source path exists at the commit', async () => {
+    const dest = join(tempDir(), 'rel')
+    await exportTree(cache, first, ['not-there', 'nor-this'], dest)
+    expect(readdirSync(dest)).toEqual([])
+  })
+
   it('replaces whatever the destination held', async () => {
     const dest = join(tempDir(), 'rel')
     await exportTree(cache, second, ['web'], dest)
