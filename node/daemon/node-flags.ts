@@ -11,14 +11,6 @@
 const SEMI_SPACE_MIB = 8
 
 /**
- * And from the start, not grown into: V8 begins at 1 MiB semi-spaces and grows them only under a
- * high survival rate, which an idle daemon never has, so it scavenged every ~1 MiB (about once a
- * second at 30 daemons) and promoted what lived a few seconds (each peer's last heartbeat) into the
- * old generation, whose full collections then ran every ~40 s. At 8 MiB from the start: scavenges
- * 181 -> 71 and full collections 7 -> 2-5 per daemon in the same 200 s, idle CPU 1.29 -> 1.21 %
- * at 30 daemons, resident memory about the same (138 -> 143 MiB).
- */
-/**
  * After each full collection V8 lets the old generation grow by a factor it picks from how cheap
  * collecting was: ~1.3-1.5x for a daemon's 30-40 MiB heap, and it starts marking once the room
  * left is less than the young generation could promote. A code sync (a bundle through four
@@ -30,6 +22,15 @@ const SEMI_SPACE_MIB = 8
  */
 const HEAP_GROWING_PERCENT = 100
 
+/**
+ * The semi-spaces at SEMI_SPACE_MIB from the start, not grown into: V8 begins at 1 MiB and grows
+ * them only under a high survival rate, which an idle daemon never has, so it scavenged every
+ * ~1 MiB (about once a second at 30 daemons) and promoted what lived a few seconds (each peer's
+ * last heartbeat) into the old generation, whose full collections then ran every ~40 s. At 8 MiB
+ * from the start: scavenges 181 -> 71 and full collections 7 -> 2-5 per daemon in the same 200 s,
+ * idle CPU 1.29 -> 1.21 % at 30 daemons, resident memory about the same (138 -> 143 MiB). Then
+ * the old generation's growth (above).
+ */
 export const DAEMON_NODE_FLAGS: readonly string[] = [
   `--max-semi-space-size=${SEMI_SPACE_MIB}`,
   `--min-semi-space-size=${SEMI_SPACE_MIB}`,
