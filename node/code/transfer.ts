@@ -6,12 +6,13 @@
  * than its reader overflows the reader's 4 MiB stream buffer and the stream is aborted (PITFALLS:
  * stream helpers buffer at most 4 MiB). A bundle counts as served once every byte is acknowledged.
  *
- * A node serves at most `maxUploads` at once and answers `busy` beyond that; once it has seeded
+ * A node serves at most `maxUploads` at once; a fetcher beyond that waits up to SLOT_WAIT_MS for
+ * an upload to end (uploads of a small bundle take a fraction of a second, and a fetcher told
+ * `busy` backs off longer than that) and is then told `busy`. Once it has seeded
  * enough copies its `admit` policy answers `redirect` with the peers it seeded, so the copies
  * spread as a tree and the holder does not serve every node.
  */
-import { createReadStream } from 'node:fs'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { lpStream } from '@libp2p/utils'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
@@ -27,6 +28,8 @@ const MAX_BUNDLE = 2 * 1024 * 1024 * 1024
 const SHA = /^[0-9a-f]{40}$/
 const MAX_HINTS = 16
 const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{32,64}$/
+/** How long a fetcher waits for one of our upload slots before it is told `busy`. */
+export const SLOT_WAIT_MS = 2000
 
 /** Whether to serve `sha` to a peer now; if not, `busy` (come back later) or `redirect` (ask these). */
 export type Admission = { serve: true } | { serve: false, code: 'busy' | 'redirect', peers: string[] }
@@ -47,6 +50,8 @@ export interface TransferComponents {
 export class BundleTransfer {
   private readonly c: TransferComponents
   private uploads = 0
+  /** Fetchers waiting for an upload slot, first come first served: each is handed a slot. */
+  private readonly waiting: Array<() => void> = []
   private readonly serving = new Set<ActiveTransfer>()
 
   constructor (components: TransferComponents) {
@@ -76,15 +81,24 @@ export class BundleTransfer {
     const sha = typeof req?.sha === 'string' && SHA.test(req.sha) ? req.sha : null
     const answer = async (v: unknown): Promise<void> => { await lp.write(new TextEncoder().encode(JSON.stringify(v)), { signal }) }
     if (sha == null) { await answer({ ok: false, code: 'bad_request' }); await stream.close(); return }
-    const admission = this.c.admit?.(sha, peer) ?? { serve: true }
-    if (!admission.serve) { await answer({ ok: false, code: admission.code, peers: admission.peers.slice(0, MAX_HINTS) }); await stream.close(); return }
-    if (this.uploads >= (this.c.maxUploads ?? 2)) { await answer({ ok: false, code: 'busy' }); await stream.close(); return }
-    this.uploads++
+    const refuse = async (code: string, peers?: string[]): Promise<void> => {
+      await answer({ ok: false, code, ...(peers != null ? { peers: peers.slice(0, MAX_HINTS) } : {}) })
+      await stream.close()
+    }
+    const admitted = (): Admission => this.c.admit?.(sha, peer) ?? { serve: true }
+    const first = admitted()
+    if (!first.serve) { await refuse(first.code, first.peers); return }
+    const waits = this.uploads >= (this.c.maxUploads ?? 2)
+    if (!await this.acquire()) { await refuse('busy'); return }
     let progress: ActiveTransfer | undefined
+    let file: FileHandle | null = null
     try {
-      const file = await this.c.bundleFor(sha)
-      if (file == null) { await answer({ ok: false, code: 'missing' }); await stream.close(); return }
-      const { size } = await stat(file)
+      // Admission again: while this fetcher waited for a slot we may have seeded enough copies.
+      const admission = waits ? admitted() : first
+      if (!admission.serve) { await refuse(admission.code, admission.peers); return }
+      file = await this.openBundle(sha)
+      if (file == null) { await refuse('missing'); return }
+      const { size } = await file.stat()
       const started = Date.now()
       progress = { sha, peer, direction: 'out', bytes: 0, size, startedAt: started }
       this.serving.add(progress)
@@ -97,7 +111,7 @@ export class BundleTransfer {
         acked = ack
         if (progress != null) progress.bytes = acked
       }
-      for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) {
+      for await (const chunk of file.createReadStream({ highWaterMark: CHUNK, autoClose: false, start: 0 })) {
         while (sent - acked >= WINDOW) await readAck()
         await lp.write(chunk as Buffer, { signal })
         sent += (chunk as Buffer).byteLength
@@ -106,9 +120,45 @@ export class BundleTransfer {
       this.c.onServed(sent, sha, peer, Date.now() - started)
       await stream.close({ signal })
     } finally {
-      this.uploads--
+      await file?.close().catch(() => {})
+      this.release()
       if (progress != null) this.serving.delete(progress)
     }
+  }
+
+  /** The bundle for `sha`, opened; asks once more if the file moved in between (a fetched copy verified). */
+  private async openBundle (sha: string): Promise<FileHandle | null> {
+    for (let attempt = 0; ; attempt++) {
+      const path = await this.c.bundleFor(sha)
+      if (path == null) return null
+      try {
+        return await open(path, 'r')
+      } catch (err: any) {
+        if (err?.code !== 'ENOENT' || attempt > 0) throw err
+      }
+    }
+  }
+
+  /** An upload slot now, or within SLOT_WAIT_MS; false if none came free. */
+  private async acquire (): Promise<boolean> {
+    if (this.uploads < (this.c.maxUploads ?? 2)) { this.uploads++; return true }
+    return await new Promise<boolean>((resolve) => {
+      const take = (): void => { clearTimeout(timer); resolve(true) }
+      const timer = setTimeout(() => {
+        const i = this.waiting.indexOf(take)
+        if (i >= 0) this.waiting.splice(i, 1)
+        resolve(false)
+      }, SLOT_WAIT_MS)
+      timer.unref()
+      this.waiting.push(take)
+    })
+  }
+
+  /** An upload ended: its slot goes to the longest-waiting fetcher, if any. */
+  private release (): void {
+    const next = this.waiting.shift()
+    if (next != null) next()
+    else this.uploads--
   }
 }
 

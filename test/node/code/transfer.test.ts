@@ -1,17 +1,18 @@
 /**
  * /slm/code/1.0.0 between two real libp2p hosts on 127.0.0.1, with real git repos: a bundle is
  * fetched in frames into a directory that does not exist yet (that used to crash the daemon with
- * an unhandled write-stream error), a peer at its upload limit answers busy, a peer without the
+ * an unhandled write-stream error), a fetcher beyond a peer's upload limit waits for a slot (and
+ * is told busy if none comes free in time), a peer without the
  * commit answers missing, and a peer that serves another commit under the requested name gets
  * its bundle through the transfer but rejected by the verification, leaving the cache untouched.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
-import { CODE_PROTOCOL, BundleTransfer, fetchBundle, TransferRefused, WINDOW, type Admission } from '../../../node/code/transfer.js'
+import { CODE_PROTOCOL, BundleTransfer, fetchBundle, SLOT_WAIT_MS, TransferRefused, WINDOW, type Admission } from '../../../node/code/transfer.js'
 import { createBundle, ensureCacheRepo, hasCommit, importBundle } from '../../../node/code/git.js'
 import { newFleetKey } from '../../../node/identity/fleet-key.js'
 import { createHost, type SlmLibp2p } from '../../../node/net/index.js'
@@ -149,21 +150,56 @@ describe('bundle transfer over /slm/code/1.0.0', () => {
     await expect(fetchBundle(client, server.peerId, 'not-a-sha', out)).rejects.toMatchObject({ code: 'ERR_MISSING', message: /bad_request/ })
   })
 
-  it('a peer at its upload limit answers busy, and serves again once an upload ends', async () => {
+  /** Both of the server's upload slots taken by fetches whose bundle lookup waits for `release`. */
+  async function slotsTaken (): Promise<{ good: string, dir: string, release: () => void, lookups: () => number, slow: Array<Promise<number>> }> {
     const good = join(tempDir(), 'good.bundle')
     await createBundle(repo, first, good)
     let release!: () => void
     const gate = new Promise<void>((resolve) => { release = resolve })
-    let waiting = 0
-    bundleFor = async () => { waiting++; await gate; return good }
+    let lookups = 0
+    bundleFor = async () => { lookups++; await gate; return good }
     const dir = tempDir()
     const slow = [0, 1].map(async i => await fetchBundle(client, server.peerId, first, join(dir, `slow-${i}.bundle`)))
-    for (let i = 0; i < 200 && waiting < 2; i++) await new Promise(resolve => setTimeout(resolve, 25))
-    expect(waiting).toBe(2)
+    for (let i = 0; i < 200 && lookups < 2; i++) await new Promise(resolve => setTimeout(resolve, 25))
+    expect(lookups).toBe(2)
+    return { good, dir, release, lookups: () => lookups, slow }
+  }
+
+  it('a fetcher beyond the upload limit waits for a slot and is served when an upload ends', async () => {
+    const { good, dir, release, lookups, slow } = await slotsTaken()
+    const third = fetchBundle(client, server.peerId, first, join(dir, 'third.bundle'))
+    // It is queued, not looking the bundle up: both slots are taken.
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(lookups()).toBe(2)
+    release()
+    for (const bytes of await Promise.all([...slow, third])) expect(bytes).toBe(statSync(good).size)
+    expect(lookups()).toBe(3)
+  })
+
+  it('a fetcher that waited SLOT_WAIT_MS for a slot is told busy; the peer serves again once an upload ends', async () => {
+    const { good, dir, release, slow } = await slotsTaken()
+    const asked = Date.now()
     await expect(fetchBundle(client, server.peerId, first, join(dir, 'third.bundle'))).rejects.toMatchObject({ code: 'ERR_BUSY' })
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(SLOT_WAIT_MS - 50)
     release()
     for (const bytes of await Promise.all(slow)) expect(bytes).toBe(statSync(good).size)
     expect(await fetchBundle(client, server.peerId, first, join(dir, 'fourth.bundle'))).toBe(statSync(good).size)
+  })
+
+  it('a bundle that moved between its lookup and its opening (a fetched copy that passed its check) is looked up again', async () => {
+    const dir = tempDir()
+    const staged = join(dir, 'x.bundle.fetched')
+    const final = join(dir, 'x.bundle')
+    await createBundle(repo, first, staged)
+    const size = statSync(staged).size
+    let lookups = 0
+    bundleFor = async () => {
+      lookups++
+      if (lookups === 1) { renameSync(staged, final); return staged }
+      return final
+    }
+    expect(await fetchBundle(client, server.peerId, first, join(dir, 'out.bundle'))).toBe(size)
+    expect(lookups).toBe(2)
   })
 
   it('a peer that has seeded enough copies redirects, naming the peers to ask instead (junk ids dropped)', async () => {
