@@ -19,7 +19,7 @@ import { runRoleChecks } from '../health/index.js'
 import { currentHolder, decide, type Candidate } from './election.js'
 import { CodeError, commitInfo, createBundle, ensureCacheRepo, hasCommit, importBundle, pruneCache } from './git.js'
 import { CodeIndex } from './index-of.js'
-import { decideDeploy, isHalted, memberReason, ownDecision, type RolloutMember } from './rollout.js'
+import { decideDeploy, isHalted, memberReason, ownDecision, runningOf, type RolloutMember } from './rollout.js'
 import { BundleTransfer, fetchBundle, TransferRefused, type Admission } from './transfer.js'
 import { deployRole } from './deploy.js'
 import { admitFetch, type Seeded } from './seeding.js'
@@ -256,12 +256,16 @@ export class CodeManager {
   }
 
   private rolloutMembers (role: string): RolloutMember[] {
-    return nodeViews(this.d).filter(v => v.roles.includes(role) && v.state !== 'retired').map(v => ({
-      id: v.id,
-      alive: v.liveness === 'alive',
-      running: v.versions[role] ?? this.index.latestReport(v.id, role)?.running ?? null,
-      report: this.index.latestReport(v.id, role)
-    }))
+    return nodeViews(this.d).filter(v => v.roles.includes(role) && v.state !== 'retired').map(v => {
+      const report = this.index.latestReport(v.id, role)
+      const hb = this.d.store.lastBeat(v.id)?.hb
+      return {
+        id: v.id,
+        alive: v.liveness === 'alive',
+        running: runningOf(hb != null ? { version: hb.versions[role], hlc: hb.hlc } : null, report),
+        report
+      }
+    })
   }
 
   status (onlyRole?: string): CodeStatusView {
@@ -363,7 +367,7 @@ export class CodeManager {
       ...(out.running != null ? { running: out.running } : {}),
       ...(out.status !== 'applied' ? { reason: out.reason.slice(0, 1000) } : {})
     })
-    this.d.beatSoon()
+    // No heartbeat now: the report carries what we run (runningOf), and the next beat the version.
     this.pruneSoon()
   }
 

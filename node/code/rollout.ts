@@ -6,6 +6,7 @@
  * node halts a rolling deploy for everyone behind it. Offline nodes do not block the others and
  * converge when they return.
  */
+import { compareHlc } from '../../protocol/hlc.js'
 import type { CodeReportStatus, DesiredCode } from '../../protocol/types.js'
 
 export interface RolloutMember {
@@ -20,6 +21,17 @@ export interface RolloutMember {
 export type RolloutReason = 'in_sync' | 'paused' | 'halted' | 'failed' | 'rolled_back' | 'fetching' | 'waiting' | 'window' | 'pending' | 'offline' | 'no_desired'
 
 export interface RolloutDecision { go: boolean, reason: RolloutReason }
+
+/**
+ * What a member runs, from its own readings of `current`: the version in its latest heartbeat or
+ * the `running` of its latest report for the role, whichever it made later. A deploy reports at
+ * once and the next heartbeat carries the new version up to an interval later; neither is what a
+ * sender assumed (the predecessor's version drift).
+ */
+export function runningOf (beat: { version?: string, hlc: string } | null, report: { running?: string, hlc: string } | null): string | null {
+  if (report?.running != null && (beat?.version == null || compareHlc(report.hlc, beat.hlc) > 0)) return report.running
+  return beat?.version ?? report?.running ?? null
+}
 
 export function isHalted (desired: DesiredCode, members: RolloutMember[]): boolean {
   if (desired.strategy !== 'rolling') return false

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decideDeploy, isHalted, memberReason, type RolloutMember } from '../../../node/code/rollout.js'
+import { decideDeploy, isHalted, memberReason, runningOf, type RolloutMember } from '../../../node/code/rollout.js'
+import { hlcFromMs } from '../../../protocol/hlc.js'
 import type { DesiredCode } from '../../../protocol/types.js'
 
 const SHA = 'a'.repeat(40)
@@ -51,5 +52,22 @@ describe('rollout gating', () => {
 
   it('a node already running the commit is in sync', () => {
     expect(decideDeploy(desired(), [mem('n1', SHA)], 'n1', false)).toEqual({ go: false, reason: 'in_sync' })
+  })
+})
+
+describe('what a member runs: its later reading, heartbeat or report', () => {
+  const at = (ms: number): string => hlcFromMs(1_700_000_000_000 + ms)
+  it('a report made after the last heartbeat wins: it applied SHA though the beat still names OLD', () => {
+    expect(runningOf({ version: OLD, hlc: at(0) }, { running: SHA, hlc: at(10) })).toBe(SHA)
+  })
+  it('a heartbeat made after the report wins: the release changed since (rolled back by hand)', () => {
+    expect(runningOf({ version: OLD, hlc: at(20) }, { running: SHA, hlc: at(10) })).toBe(OLD)
+  })
+  it('either alone, or neither', () => {
+    expect(runningOf({ version: OLD, hlc: at(0) }, null)).toBe(OLD)
+    expect(runningOf(null, { running: SHA, hlc: at(0) })).toBe(SHA)
+    expect(runningOf({ hlc: at(20) }, { running: SHA, hlc: at(0) })).toBe(SHA)
+    expect(runningOf({ version: OLD, hlc: at(0) }, { hlc: at(10) })).toBe(OLD)
+    expect(runningOf(null, null)).toBeNull()
   })
 })
