@@ -57,8 +57,14 @@ export class CodeManager {
   private settledAt = 0
   private announcedTerm: number | null = null
   private readonly making = new Map<string, Promise<string>>()
-  /** Fetched bundles being checked into the cache, by sha: the file is ours once that ends. */
-  private readonly importing = new Map<string, Promise<void>>()
+  /**
+   * Bundles we are fetching, by sha: the path of the whole file once it is on disk (null if the
+   * fetch gave up). We pass it on from then, while we verify it ourselves: each fetcher verifies
+   * what it gets, and waiting for our check would add it to every wave of the tree.
+   */
+  private readonly arriving = new Map<string, Promise<string | null>>()
+  /** Commits whose bundle the holder made (or is making) ahead of the first fetcher. */
+  private readonly prepared = new Set<string>()
   /** Per sha, the peers we served its whole bundle to, and when. */
   private readonly seeded = new Map<string, Map<string, Seeded>>()
   private transfer?: BundleTransfer
@@ -205,6 +211,7 @@ export class CodeManager {
     // Not awaited: a deploy can take minutes, and the lease must go on being renewed meanwhile.
     if (now >= this.rolloutAt) {
       this.rolloutAt = now + this.d.config.heartbeatIntervalMs
+      if (this.holder() === this.d.id) for (const r of this.d.store.listRegisters('desired/')) this.prepare((r.value as DesiredCode | null)?.sha)
       this.rollout().catch((err) => { this.d.log.warn({ err: String(err) }, 'code rollout failed') })
     }
   }
@@ -243,6 +250,7 @@ export class CodeManager {
       term: this.ownLease?.term ?? 0,
       committedAt: info.committedAt
     })
+    this.prepare(info.sha)
     return info
   }
 
@@ -325,6 +333,7 @@ export class CodeManager {
   }
 
   private async deploy (role: RoleDefinition, sha: string): Promise<void> {
+    const started = Date.now()
     await this.d.self.record('code_report', { role: role.name, sha, status: 'fetching' })
     const restartCmd = this.d.config.remediation.restartCommand
     let superseded = false
@@ -368,6 +377,7 @@ export class CodeManager {
       ...(out.status !== 'applied' ? { reason: out.reason.slice(0, 1000) } : {})
     })
     // No heartbeat now: the report carries what we run (runningOf), and the next beat the version.
+    this.d.log.info({ role: role.name, sha, status: out.status, ms: Date.now() - started }, 'deployed')
     this.pruneSoon()
   }
 
@@ -415,6 +425,18 @@ export class CodeManager {
       return
     }
     const staged = `${this.bundlePath(sha)}.fetched`
+    let arrived!: (path: string | null) => void
+    this.arriving.set(sha, new Promise(resolve => { arrived = resolve }))
+    try {
+      await this.fetchInto(sha, staged, arrived, wanted)
+    } finally {
+      arrived(null)
+      this.arriving.delete(sha)
+    }
+  }
+
+  /** obtain's fetch: peer after peer until a bundle verifies as `sha`; `arrived` hears of a whole file. */
+  private async fetchInto (sha: string, staged: string, arrived: (path: string) => void, wanted: () => boolean): Promise<void> {
     /** Peers others sent us to: they were seeded with the bundle and may serve it by now. */
     const hinted = new Set<string>()
     const deadline = Date.now() + 10 * 60_000
@@ -433,19 +455,19 @@ export class CodeManager {
         try {
           const progress: ActiveTransfer = { sha, peer: id, direction: 'in', bytes: 0, size: 0, startedAt: Date.now() }
           this.fetching = progress
+          let bytes: number
           try {
-            this.stats.fetchedBytes += await fetchBundle(this.d.node, peerIdFromString(id), sha, staged, (bytes, size) => { progress.bytes = bytes; progress.size = size })
+            bytes = await fetchBundle(this.d.node, peerIdFromString(id), sha, staged, (got, size) => { progress.bytes = got; progress.size = size })
           } finally {
             this.fetching = null
           }
+          this.stats.fetchedBytes += bytes
           this.stats.fetched++
-          const imported = importBundle(this.cache, staged, sha).then(async () => { await rename(staged, this.bundlePath(sha)) })
-          this.importing.set(sha, imported)
-          try {
-            await imported
-          } finally {
-            this.importing.delete(sha)
-          }
+          const fetchedAt = Date.now()
+          arrived(staged)
+          await importBundle(this.cache, staged, sha)
+          await rename(staged, this.bundlePath(sha))
+          this.d.log.info({ sha, peer: id, bytes, fetchMs: fetchedAt - progress.startedAt, verifyMs: Date.now() - fetchedAt }, 'bundle fetched')
           return
         } catch (err: any) {
           await rm(staged, { force: true }).catch(() => {})
@@ -488,18 +510,29 @@ export class CodeManager {
   }
 
   private async bundleFor (sha: string): Promise<string | null> {
+    // A peer asking while ours is on its way gets the file once it is whole (it verifies it, as we
+    // do), rather than nothing now or a second bundle packed from the cache our check fills.
+    const staged = await this.arriving.get(sha)
+    if (staged != null && existsSync(staged)) return staged
     const path = this.bundlePath(sha)
-    // A peer asking while our fetched copy is being checked gets that file once it passed, rather
-    // than a second bundle made from the cache the check just filled (a pack of the whole tree).
-    const ready = async (): Promise<boolean> => {
-      await this.importing.get(sha)?.catch(() => {})
-      return existsSync(path)
-    }
-    if (await ready()) return path
+    if (existsSync(path)) return path
     const repo = this.d.config.codeSource.repo
     if (repo != null && await hasCommit(repo, sha)) return await this.makeBundle(repo, sha)
-    if (await hasCommit(this.cache, sha)) return await ready() ? path : await this.makeBundle(this.cache, sha)
+    if (await hasCommit(this.cache, sha)) return existsSync(path) ? path : await this.makeBundle(this.cache, sha)
     return null
+  }
+
+  /**
+   * The holder packs a commit's bundle when it announces it or the commit becomes desired, before
+   * the first fetcher asks for it: else every fetch of a new commit starts by waiting for the pack.
+   */
+  private prepare (sha: string | undefined): void {
+    const repo = this.d.config.codeSource.repo
+    if (sha == null || repo == null || this.prepared.has(sha) || existsSync(this.bundlePath(sha))) return
+    this.prepared.add(sha)
+    for (const old of this.prepared) if (this.prepared.size > 16) this.prepared.delete(old)
+    hasCommit(repo, sha).then(async (has) => { if (has) await this.makeBundle(repo, sha) })
+      .catch((err) => { this.d.log.warn({ sha, err: String(err) }, 'packing a bundle ahead failed') })
   }
 
   /** One `git bundle create` per sha at a time, shared by our own deploy and the peers we serve. */

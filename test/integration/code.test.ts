@@ -7,7 +7,7 @@
  * are operator commands; a node that was down during a rollout catches up when it returns; a
  * bundle that is not the requested commit is rejected and changes nothing.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../node/control/index.js'
@@ -363,12 +363,16 @@ describe('git hook and code distribution', () => {
     for (const n of fetchers) expect(currentSha(n, 'web')).toBe(shas.c2)
 
     // The lie: a bundle whose ref is named for c6 but holds c5, where the holder keeps c6's bundle.
+    // The hook announces c6 and the holder packs its bundle ahead of any fetcher: the lie goes
+    // over that once it is there, so the holder's own pack cannot land after it.
     shas.c6 = commit(repo, { 'app/version.txt': 'v6\n' }, 'app: v6')
+    const planted = join(fleet.node(holder).dir, 'code', 'bundles', `${shas.c6}.bundle`)
+    await fleet.waitFor(() => existsSync(planted), { timeoutMs: 30_000, what: 'the holder to pack the announced commit ahead' })
     const liar = makeRepo()
     git(liar, ['fetch', '-q', repo, `${shas.c5}:refs/slm/${shas.c6}`])
-    const planted = join(fleet.node(holder).dir, 'code', 'bundles', `${shas.c6}.bundle`)
     mkdirSync(join(planted, '..'), { recursive: true })
-    git(liar, ['bundle', 'create', planted, `refs/slm/${shas.c6}`])
+    git(liar, ['bundle', 'create', `${planted}.lie`, `refs/slm/${shas.c6}`])
+    renameSync(`${planted}.lie`, planted)
     const rejections = async (n: string): Promise<number> => (await fleet.status(n)).rejections?.code_bad_bundle ?? 0
     const before = Object.fromEntries(await Promise.all(fetchers.map(async n => [n, await rejections(n)] as const)))
     const releasesBefore = Object.fromEntries(fetchers.map(n => [n, releases(n, 'web')]))
