@@ -23,6 +23,31 @@ interface Ed25519Public {
   verify: (data: Uint8Array | { subarray: () => Uint8Array }, sig: Uint8Array, options?: { signal?: AbortSignal }) => boolean | Promise<boolean>
 }
 
+/**
+ * The key of the peer a message being validated came from, over a connection whose Noise
+ * handshake proved that peer holds it (direct-signer.ts sets it around gossipsub's validation).
+ */
+let channelKey: Uint8Array | null = null
+/** Checks skipped because the channel already proved the signer: for `slm status` and tests. */
+export const channelVerified = { count: 0 }
+
+/** Runs `fn` with `key` counted as proven by the channel: a check of that key's signature passes. */
+export function withChannelKey<T> (key: Uint8Array | null, fn: () => T): T {
+  const outer = channelKey
+  channelKey = key
+  try {
+    return fn()
+  } finally {
+    channelKey = outer
+  }
+}
+
+function sameKey (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Installs the cached check once per process; later calls are no-ops. */
 export function cachedEd25519Verify (): void {
   const proto = Object.getPrototypeOf(libp2pPublicKeyFromRaw(new Uint8Array(KEY_BYTES).fill(1))) as Record<PropertyKey, unknown>
@@ -33,6 +58,10 @@ export function cachedEd25519Verify (): void {
       return original.call(this, data, sig, options)
     }
     options?.signal?.throwIfAborted()
+    if (channelKey != null && sameKey(this.raw, channelKey)) {
+      channelVerified.count++
+      return true
+    }
     return edVerify(null, data instanceof Uint8Array ? data : data.subarray(), publicKeyFromRaw(this.raw), sig)
   }, () => proto.type === undefined)
 }

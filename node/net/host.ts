@@ -13,6 +13,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { DEFAULT_ALLOW, DEFAULT_COLOCATION_WHITELIST, DEFAULT_MAX_CONNECTIONS } from './constants.js'
 import { fleetKeyProtector } from './pnet.js'
+import { trustDirectSigners } from './direct-signer.js'
 import { halfWindowUpdates } from './yamux-window.js'
 import { cachedEd25519Verify } from './ed25519-verify.js'
 import { noiseCrypto } from './noise-crypto.js'
@@ -107,5 +108,6 @@ export async function createHost (init: HostInit): Promise<SlmLibp2p> {
       })
     }
   })
+  trustDirectSigners((node as unknown as SlmLibp2p).services.pubsub)
   return node as unknown as SlmLibp2p
 }
