@@ -12,7 +12,7 @@ import { signEvent } from '../../protocol/sign.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent } from '../../protocol/types.js'
 import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
-import { CommandProcessor } from '../commands/index.js'
+import { BystanderQueue, CommandProcessor, isBystander } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
@@ -84,6 +84,8 @@ export class Daemon {
   readonly blocked = new Set<string>()
   /** Peers whose gossip is dropped, relayed or not (test-only partitions). */
   private readonly muted = new Set<string>()
+  /** Node actions for other members, stored a moment later (node/commands/bystander.ts). */
+  private readonly bystanders = new BystanderQueue((cmd) => { this.receiveGossiped(cmd) })
   /** Gossiped events on their way into the store: a heartbeat naming them is no reason to pull. */
   private readonly ingesting = new IngestMarks()
 
@@ -291,6 +293,8 @@ export class Daemon {
   async stop (): Promise<void> {
     if (this.stopping) return
     this.outbox.flush()
+    // Their writes are queued now, and the store finishes them before it closes.
+    this.bystanders.flush()
     this.stopping = true
     clearTimeout(this.heartbeatTimer)
     clearInterval(this.pruneTimer)
@@ -523,11 +527,16 @@ export class Daemon {
       }
       case 'command': {
         const cmd: CommandEnvelope = msg.command
-        // A refused write (disk full) leaves the command unseen: anti-entropy brings it again.
-        this.commands.receive(cmd, 'gossip').catch((err) => { this.log.warn({ err: String(err), command: cmd.id }, 'gossiped command not stored') })
+        if (isBystander(cmd, this.selfView())) this.bystanders.add(cmd)
+        else this.receiveGossiped(cmd)
         break
       }
     }
+  }
+
+  private receiveGossiped (cmd: CommandEnvelope): void {
+    // A refused write (disk full) leaves the command unseen: anti-entropy brings it again.
+    this.commands.receive(cmd, 'gossip').catch((err) => { this.log.warn({ err: String(err), command: cmd.id }, 'gossiped command not stored') })
   }
 
   /**

@@ -1,0 +1,46 @@
+/**
+ * A bystander's copy of a command: a node action (maintenance, admit, retire...) whose target is
+ * some other member. Every member stores every command (anti-entropy, the audit trail), but only
+ * the target acts on it, and what the fleet watches is the target's transition that follows: its
+ * events reach every member while the members are still verifying and storing the command
+ * (~1.5 ms of CPU each, a verification and a durable write). A bystander's copy can wait:
+ * BystanderQueue stores it a moment later, so the transition's events get the CPU first.
+ * Commands a node acts on (it is a target, or the command writes fleet data) are never held.
+ */
+import type { CommandEnvelope } from '../../protocol/types.js'
+import { EarliestTimer } from '../daemon/earliest-timer.js'
+import { NODE_ACTIONS } from './policy.js'
+import { matchesTarget, type TargetSubject } from './target.js'
+
+/** @default 500 — how long a bystander's copy waits: past the transition that usually follows. */
+export const BYSTANDER_DELAY_MS = 500
+/** Held copies beyond this go to the store at once: a burst is not buffered without bound. */
+export const MAX_HELD = 1000
+
+/** A node action for other members only: this node stores it but does not act on it. Pure. */
+export function isBystander (cmd: CommandEnvelope, self: TargetSubject): boolean {
+  return NODE_ACTIONS.has(cmd.action) && !matchesTarget(cmd.target, self)
+}
+
+export class BystanderQueue {
+  private held: CommandEnvelope[] = []
+  private readonly timer = new EarliestTimer(() => { this.flush() })
+
+  constructor (private readonly receive: (cmd: CommandEnvelope) => void, private readonly delayMs = BYSTANDER_DELAY_MS) {}
+
+  add (cmd: CommandEnvelope): void {
+    this.held.push(cmd)
+    if (this.held.length >= MAX_HELD) this.flush()
+    else this.timer.within(this.delayMs)
+  }
+
+  /** Hands every held copy on now (also at shutdown, before the store closes). */
+  flush (): void {
+    this.timer.cancel()
+    const held = this.held
+    this.held = []
+    for (const cmd of held) this.receive(cmd)
+  }
+
+  get size (): number { return this.held.length }
+}
