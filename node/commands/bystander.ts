@@ -25,8 +25,13 @@ export function isBystander (cmd: CommandEnvelope, self: TargetSubject): boolean
 export class BystanderQueue {
   private held: CommandEnvelope[] = []
   private readonly timer = new EarliestTimer(() => { this.flush() })
+  private readonly receive: (cmd: CommandEnvelope) => void
+  private readonly delayMs: number
 
-  constructor (private readonly receive: (cmd: CommandEnvelope) => void, private readonly delayMs = BYSTANDER_DELAY_MS) {}
+  constructor (receive: (cmd: CommandEnvelope) => void, delayMs = BYSTANDER_DELAY_MS) {
+    this.receive = receive
+    this.delayMs = delayMs
+  }
 
   add (cmd: CommandEnvelope): void {
     this.held.push(cmd)
