@@ -133,10 +133,12 @@ export function pskOf (keyFile: Uint8Array): Uint8Array {
 
 class FleetKeyProtector implements ConnectionProtector {
   private readonly psk: Uint8Array
+  private readonly timeoutMs: number
   readonly [Symbol.toStringTag] = 'slm/pnet'
 
-  constructor (keyFile: Uint8Array, private readonly timeoutMs: number) {
+  constructor (keyFile: Uint8Array, timeoutMs: number) {
     this.psk = pskOf(keyFile)
+    this.timeoutMs = timeoutMs
   }
 
   async protect (connection: MessageStream, options?: AbortOptions): Promise<MessageStream> {

@@ -20,7 +20,11 @@ export class ControlCallTimeout extends Error {
 export class Controls {
   private readonly clients = new Map<string, Promise<ControlClient>>()
 
-  constructor (private readonly fleet: Fleet) {}
+  private readonly fleet: Fleet
+
+  constructor (fleet: Fleet) {
+    this.fleet = fleet
+  }
 
   /** A connected client for `name`'s daemon (cached; dropped when the socket closes). */
   async client (name: string): Promise<ControlClient> {

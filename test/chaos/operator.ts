@@ -35,7 +35,10 @@ export class Operator {
   readonly pub: string
   readonly log: Submitted[] = []
 
-  constructor (fleet: Fleet, private readonly controls: Controls) {
+  private readonly controls: Controls
+
+  constructor (fleet: Fleet, controls: Controls) {
+    this.controls = controls
     this.pem = readFileSync(fleet.operatorKey, 'utf8')
     this.pub = fleet.operatorPub
   }

@@ -23,8 +23,11 @@ export class WaitTimeoutError extends Error {
 
 /** Thrown by a predicate to end the wait at once (the awaited thing can no longer happen). */
 export class WaitAbort extends Error {
-  constructor (readonly reason: Error) {
+  readonly reason: Error
+
+  constructor (reason: Error) {
     super(reason.message)
+    this.reason = reason
     this.name = 'WaitAbort'
   }
 }

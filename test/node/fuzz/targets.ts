@@ -26,8 +26,13 @@ import * as s from '../../protocol/samples.js'
 
 /** Something escaped that should not have, or an invariant broke. */
 export class FuzzFinding extends Error {
-  constructor (readonly target: string, message: string, readonly original?: unknown) {
+  readonly target: string
+  readonly original?: unknown
+
+  constructor (target: string, message: string, original?: unknown) {
     super(`${target}: ${message}`)
+    this.target = target
+    this.original = original
     this.name = 'FuzzFinding'
   }
 }

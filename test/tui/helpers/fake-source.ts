@@ -24,7 +24,11 @@ export class FakeSource implements FleetSource {
   private readonly closeCbs: Array<() => void> = []
   closed = false
 
-  constructor (readonly fleet: FakeFleet) {}
+  readonly fleet: FakeFleet
+
+  constructor (fleet: FakeFleet) {
+    this.fleet = fleet
+  }
 
   async call<T> (method: string, params?: Record<string, unknown>): Promise<T> {
     if (this.closed) throw new Error('connection closed')
