@@ -28,7 +28,7 @@ interface Ed25519Public {
  * handshake proved that peer holds it (direct-signer.ts sets it around gossipsub's validation).
  */
 let channelKey: Uint8Array | null = null
-/** Checks skipped because the channel already proved the signer: for `slm status` and tests. */
+/** Checks skipped because the channel already proved the signer (a process-wide count, for tests). */
 export const channelVerified = { count: 0 }
 
 /** Runs `fn` with `key` counted as proven by the channel: a check of that key's signature passes. */
