@@ -50,12 +50,14 @@ export interface TransferComponents {
 export class BundleTransfer {
   private readonly c: TransferComponents
   private uploads = 0
+  private readonly maxUploads: number
   /** Fetchers waiting for an upload slot, first come first served: each is handed a slot. */
   private readonly waiting: Array<() => void> = []
   private readonly serving = new Set<ActiveTransfer>()
 
   constructor (components: TransferComponents) {
     this.c = components
+    this.maxUploads = components.maxUploads ?? 2
   }
 
   /** Uploads in flight, with the bytes each peer acknowledged so far. */
@@ -88,13 +90,13 @@ export class BundleTransfer {
     const admitted = (): Admission => this.c.admit?.(sha, peer) ?? { serve: true }
     const first = admitted()
     if (!first.serve) { await refuse(first.code, first.peers); return }
-    const waits = this.uploads >= (this.c.maxUploads ?? 2)
-    if (!await this.acquire()) { await refuse('busy'); return }
+    const slot = await this.acquire()
+    if (slot === 'none') { await refuse('busy'); return }
     let progress: ActiveTransfer | undefined
     let file: FileHandle | null = null
     try {
       // Admission again: while this fetcher waited for a slot we may have seeded enough copies.
-      const admission = waits ? admitted() : first
+      const admission = slot === 'waited' ? admitted() : first
       if (!admission.serve) { await refuse(admission.code, admission.peers); return }
       file = await this.openBundle(sha)
       if (file == null) { await refuse('missing'); return }
@@ -139,15 +141,15 @@ export class BundleTransfer {
     }
   }
 
-  /** An upload slot now, or within SLOT_WAIT_MS; false if none came free. */
-  private async acquire (): Promise<boolean> {
-    if (this.uploads < (this.c.maxUploads ?? 2)) { this.uploads++; return true }
-    return await new Promise<boolean>((resolve) => {
-      const take = (): void => { clearTimeout(timer); resolve(true) }
+  /** An upload slot: free now, handed over within SLOT_WAIT_MS (`waited`), or none. */
+  private async acquire (): Promise<'free' | 'waited' | 'none'> {
+    if (this.uploads < this.maxUploads) { this.uploads++; return 'free' }
+    return await new Promise((resolve) => {
+      const take = (): void => { clearTimeout(timer); resolve('waited') }
       const timer = setTimeout(() => {
         const i = this.waiting.indexOf(take)
         if (i >= 0) this.waiting.splice(i, 1)
-        resolve(false)
+        resolve('none')
       }, SLOT_WAIT_MS)
       timer.unref()
       this.waiting.push(take)

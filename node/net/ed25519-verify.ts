@@ -43,9 +43,7 @@ export function withChannelKey<T> (key: Uint8Array | null, fn: () => T): T {
 }
 
 function sameKey (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
-  return true
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }
 
 /** Installs the cached check once per process; later calls are no-ops. */
