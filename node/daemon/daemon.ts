@@ -170,7 +170,7 @@ export class Daemon {
       suspectMultiplier: config.suspectMultiplier,
       unreachableMultiplier: config.unreachableMultiplier
     }, {
-      // Read straight from the replica's maps: building every node's record on each 250 ms tick
+      // Read straight from the replica's maps: building every node's record on each evaluation
       // and each heartbeat cost O(N^2) per interval, most of a large fleet's idle CPU.
       heartbeatOf: (id) => {
         const beat = this.store.lastBeat(id)
@@ -266,9 +266,7 @@ export class Daemon {
       if (n.id !== localId && n.state !== 'retired' && (n.heartbeat?.addrs.length ?? 0) > 0) this.discovery.learn(n.id, n.heartbeat!.addrs)
     }
     this.health.start()
-    // Liveness moves in whole heartbeat intervals (suspect after 3, unreachable after 6): a quarter
-    // interval is precision enough, and at the default 5 s interval 1 wake-up a second, not 4.
-    this.peers.start(Math.min(1000, Math.max(250, this.config.heartbeatIntervalMs / 4)))
+    this.peers.start()
 
     this.control = createControlServer({ socketPath: join(config.dir, CONTROL_SOCKET_NAME) }, {
       handlers: controlHandlers(this),

@@ -46,6 +46,24 @@ export function livenessOf (obs: PeerObservation, init: LivenessInit, now: numbe
   return 'alive'
 }
 
+/**
+ * When `livenessOf` next gives another answer if nothing new is observed: the next of its
+ * breakpoints (suspect age, unreachable age, end of the disconnect grace) where it changes, or
+ * null when it never will (never heard, or already unreachable for good). A tracker sleeps until
+ * then instead of polling every member every tick.
+ */
+export function nextChangeAt (obs: PeerObservation, init: LivenessInit, now: number): number | null {
+  if (obs.lastHeartbeat == null) return null
+  const current = livenessOf(obs, init, now)
+  const breakpoints = [
+    // `age > after`: the first whole millisecond past each age threshold.
+    obs.lastHeartbeat + init.intervalMs * (init.suspectMultiplier ?? DEFAULT_SUSPECT_MULTIPLIER) + 1,
+    obs.lastHeartbeat + init.intervalMs * (init.unreachableMultiplier ?? DEFAULT_UNREACHABLE_MULTIPLIER) + 1,
+    ...(obs.disconnectedAt != null ? [obs.disconnectedAt + (init.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS)] : [])
+  ].filter((t) => t > now).sort((a, b) => a - b)
+  return breakpoints.find((t) => livenessOf(obs, init, t) !== current) ?? null
+}
+
 export function countLiveness (values: Iterable<Liveness>): Record<Liveness, number> {
   const out: Record<Liveness, number> = { alive: 0, suspect: 0, unreachable: 0 }
   for (const v of values) out[v]++

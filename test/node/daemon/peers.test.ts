@@ -50,7 +50,7 @@ describe('PeerTracker', () => {
     vi.useFakeTimers()
     try {
       const { t, changes, clock } = tracker(2)
-      t.evaluate()
+      t.start()
       t.connected('p0')
       t.disconnected('p0')
       expect(changes.at(-1)).toEqual(['p0', 'suspect'])
@@ -61,6 +61,53 @@ describe('PeerTracker', () => {
       vi.advanceTimersByTime(2)
       expect(changes.at(-1)).toEqual(['p0', 'unreachable'])
       t.stop()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('sleeps until a silent peer turns suspect, then unreachable, with no polling in between', () => {
+    vi.useFakeTimers()
+    try {
+      const { t, beats, reads, changes, clock } = tracker(3)
+      const advance = (ms: number): void => { clock.now += ms; vi.advanceTimersByTime(ms) }
+      t.start()
+      // p0 and p1 beat every 1 s (the interval); p2 is silent from the start.
+      reads.length = 0
+      for (let s = 1; s <= 3; s++) {
+        advance(1_000)
+        for (const id of ['p0', 'p1']) { beats.set(id, clock.now); t.heard(id) }
+      }
+      // 3 s in: reads are the heartbeats' own; the timer has not woken (p2 is due at 3 s + 1 ms).
+      expect(reads.filter((id) => id === 'p2')).toEqual([])
+      expect(changes).toEqual([])
+      advance(1)
+      expect(changes).toEqual([['p2', 'suspect']])
+      for (let s = 1; s <= 3; s++) {
+        advance(1_000)
+        for (const id of ['p0', 'p1']) { beats.set(id, clock.now); t.heard(id) }
+      }
+      expect(changes).toEqual([['p2', 'suspect'], ['p2', 'unreachable']])
+      // Unreachable for good: no wake-up reads p2 again while the others keep beating.
+      reads.length = 0
+      for (let s = 1; s <= 10; s++) {
+        advance(1_000)
+        for (const id of ['p0', 'p1']) { beats.set(id, clock.now); t.heard(id) }
+      }
+      expect(reads.filter((id) => id === 'p2').length).toBeLessThanOrEqual(4)
+      t.stop()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('stopped: no timer keeps running', () => {
+    vi.useFakeTimers()
+    try {
+      const { t } = tracker(2)
+      t.start()
+      t.stop()
+      expect(vi.getTimerCount()).toBe(0)
     } finally {
       vi.useRealTimers()
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countLiveness, livenessOf } from '../../../node/liveness/index.js'
+import { countLiveness, livenessOf, nextChangeAt } from '../../../node/liveness/index.js'
 
 const init = { intervalMs: 1000 }
 
@@ -20,5 +20,45 @@ describe('livenessOf', () => {
 
   it('counts liveness values', () => {
     expect(countLiveness(['alive', 'alive', 'suspect'])).toEqual({ alive: 2, suspect: 1, unreachable: 0 })
+  })
+})
+
+describe('nextChangeAt', () => {
+  const beat = { lastHeartbeat: 10_000, connected: true, disconnectedAt: null }
+  it('alive: the first millisecond past three missed intervals', () => {
+    expect(nextChangeAt(beat, init, 10_500)).toBe(13_001)
+    expect(livenessOf(beat, init, 13_000)).toBe('alive')
+    expect(livenessOf(beat, init, 13_001)).toBe('suspect')
+  })
+  it('suspect: the first millisecond past six missed intervals', () => {
+    expect(nextChangeAt(beat, init, 13_500)).toBe(16_001)
+    expect(livenessOf(beat, init, 16_001)).toBe('unreachable')
+  })
+  it('unreachable or never heard: no change without news', () => {
+    expect(nextChangeAt(beat, init, 17_000)).toBeNull()
+    expect(nextChangeAt({ lastHeartbeat: null, connected: true, disconnectedAt: null }, init, 1)).toBeNull()
+  })
+  it('a disconnect after the last beat: unreachable when the grace ends', () => {
+    const lost = { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }
+    expect(livenessOf(lost, init, 10_200)).toBe('suspect')
+    expect(nextChangeAt(lost, init, 10_200)).toBe(12_100)
+    expect(livenessOf(lost, init, 12_100)).toBe('unreachable')
+  })
+  it('a heartbeat after the disconnect: the age thresholds, not the grace', () => {
+    const relayed = { lastHeartbeat: 10_500, connected: false, disconnectedAt: 10_100 }
+    expect(nextChangeAt(relayed, init, 11_000)).toBe(13_501)
+  })
+  it('agrees with livenessOf at every millisecond of a window (no breakpoint missed)', () => {
+    const cases = [beat, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000 }]
+    const custom = { intervalMs: 700, suspectMultiplier: 2.5, unreachableMultiplier: 4, disconnectGraceMs: 900 }
+    for (const i of [init, custom]) {
+      for (const obs of cases) {
+        for (let now = 10_000; now < 20_000; now += 97) {
+          const at = nextChangeAt(obs, i, now)
+          const first = Array.from({ length: 20_000 - now }, (_, k) => now + 1 + k).find((t) => livenessOf(obs, i, t) !== livenessOf(obs, i, now))
+          expect(at ?? undefined).toBe(first)
+        }
+      }
+    }
   })
 })
