@@ -82,6 +82,14 @@ export class CodeManager {
   private get cache (): string { return join(this.dir, 'cache.git') }
   private bundlePath (sha: string): string { return join(this.dir, 'bundles', `${sha}.bundle`) }
   private get leaseMs (): number { return Math.max(3 * this.d.config.heartbeatIntervalMs, 3000) }
+  /**
+   * The election needs a tick a second, but only on a candidate: any other member never claims or
+   * holds a lease, and its rollout decisions come once per heartbeat interval or at a poke.
+   */
+  private get tickMs (): number {
+    const beat = this.d.config.heartbeatIntervalMs
+    return this.d.config.codeSource.repo != null ? Math.min(1000, beat) : beat
+  }
 
   async start (events: NodeEvent[]): Promise<void> {
     for (const e of events) this.index.add(e)
@@ -137,7 +145,7 @@ export class CodeManager {
     this.tick().catch((err) => { this.d.log.warn({ err: String(err) }, 'code tick failed') })
       .finally(() => {
         this.ticking = false
-        this.schedule(Math.min(1000, this.d.config.heartbeatIntervalMs))
+        this.schedule(this.tickMs)
       })
   }
 
@@ -205,9 +213,9 @@ export class CodeManager {
       const term = this.ownLease.term
       await this.announceHead().then(() => { this.announcedTerm = term }, (err) => { this.d.log.warn({ err: String(err) }, 'announce failed') })
     }
-    // The election needs its 1 s tick; a rollout decision needs one only when what it rests on
-    // changed (desired commits, fleet data, reports: each pokes), else once per heartbeat for
-    // what does not poke (members' liveness and lifecycle states). Every daemon runs this.
+    // A candidate's election needs its 1 s tick; a rollout decision needs one only when what it
+    // rests on changed (desired commits, fleet data, reports: each pokes), else once per heartbeat
+    // for what does not poke (members' liveness and lifecycle states). Every daemon runs this.
     // Not awaited: a deploy can take minutes, and the lease must go on being renewed meanwhile.
     if (now >= this.rolloutAt) {
       this.rolloutAt = now + this.d.config.heartbeatIntervalMs
