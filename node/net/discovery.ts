@@ -71,6 +71,11 @@ export class Discovery {
     node.addEventListener('peer:identify', (evt) => {
       void this.exchange(evt.detail.peerId)
     })
+    // The tick sleeps through redial intervals while connected: losing the last connection is
+    // what makes the bootstrap peers worth dialling at once.
+    node.addEventListener('peer:disconnect', () => {
+      if (!this.stopped && node.getConnections().length === 0) this.tick()
+    })
     this.tick()
   }
 
@@ -198,6 +203,7 @@ export class Discovery {
   }
 
   private tick (): void {
+    clearTimeout(this.timer)
     if (this.stopped) return
     const now = Date.now()
     const connected = this.c.node.getConnections().length > 0
@@ -218,9 +224,10 @@ export class Discovery {
       this.nextRedialAt = now + every * (0.75 + Math.random() * 0.5)
       this.redial(now)
     }
-    // Once a second, or at the redial interval if shorter: between redials a tick only checks we
-    // are connected, and backoffs are a second or more.
-    this.timer = setTimeout(() => { this.tick() }, Math.max(10, Math.min(1000, this.init.redialIntervalMs ?? 5000)))
+    // Connected: nothing to do before the next redial round. Not connected: the bootstrap backoff
+    // (a second or more) is checked once a second.
+    const untilRedial = this.nextRedialAt - now
+    this.timer = setTimeout(() => { this.tick() }, Math.max(10, connected ? untilRedial : Math.min(1000, untilRedial)))
     this.timer.unref()
   }
 }

@@ -6,10 +6,12 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
+import { multiaddr } from '@multiformats/multiaddr'
 import { Discovery } from '../../../node/net/index.js'
 
-async function fakeNode (): Promise<{ node: any, connected: Set<string>, dials: string[], failing: Set<string> }> {
+async function fakeNode (): Promise<{ node: any, connected: Set<string>, dials: string[], failing: Set<string>, fire: (event: string) => void }> {
   const connected = new Set<string>()
+  const listeners = new Map<string, Array<() => void>>()
   const failing = new Set<string>()
   const dials: string[] = []
   const self = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
@@ -24,9 +26,10 @@ async function fakeNode (): Promise<{ node: any, connected: Set<string>, dials: 
     },
     peerStore: { merge: async () => {}, get: async () => ({ addresses: [] }) },
     handle: async () => {},
-    addEventListener: () => {}
+    addEventListener: (event: string, fn: () => void) => { listeners.set(event, [...(listeners.get(event) ?? []), fn]) }
   }
-  return { node, connected, dials, failing }
+  const fire = (event: string): void => { for (const fn of listeners.get(event) ?? []) fn() }
+  return { node, connected, dials, failing, fire }
 }
 
 const newId = async (): Promise<string> => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
@@ -76,5 +79,21 @@ describe('Discovery', () => {
     const n = f.dials.filter((x) => x === dead).length
     expect(n).toBeGreaterThanOrEqual(2)
     expect(n).toBeLessThanOrEqual(5)
+  })
+
+  it('connected, it sleeps through the redial interval; losing the last connection dials the bootstrap at once', async () => {
+    const f = await fakeNode()
+    const peer = await newId()
+    f.connected.add(peer)
+    const boot = '/ip4/127.0.0.1/tcp/4003'
+    const d = new Discovery({ bootstrap: [multiaddr(boot)], maxConnections: 10, redialIntervalMs: 60_000 }, { node: f.node, onError: () => {} })
+    running.push(d)
+    await d.start()
+    await sleep(50)
+    expect(f.dials).toEqual([])
+    f.connected.delete(peer)
+    f.fire('peer:disconnect')
+    await sleep(20)
+    expect(f.dials).toEqual([boot])
   })
 })
