@@ -27,6 +27,22 @@ describe('schemas', () => {
     expect((validate as (v: unknown) => unknown)(sample)).toEqual(sample)
   })
 
+  it('records come back as ordinary objects (protocol/schema/common.ts relies on zod building them so)', () => {
+    const hb = validateHeartbeat(sampleHeartbeat({ versions: { web: '1.2.3' } }))
+    expect(Object.getPrototypeOf(hb.versions)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(hb.health.checks)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(hb.detectedRoles)).toBe(Object.prototype)
+    expect(hb.versions).toEqual({ web: '1.2.3' })
+  })
+
+  it('a record over its key limit is refused, naming the record', () => {
+    const versions = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`r${i}`, '1']))
+    const err = thrown(() => validateHeartbeat(sampleHeartbeat({ versions })))
+    expect(err).toBeInstanceOf(ValidationError)
+    expect((err as ValidationError).message).toMatch(/at most 256 keys/)
+    expect((err as ValidationError).path).toBe('versions')
+  })
+
   // Each row: a bad value and the path the error must name.
   it.each<[string, unknown, string]>([
     ['name with a space', sampleHeartbeat({ name: 'web 1' }), 'name'],
