@@ -3,7 +3,7 @@
  * changes (the TUI and `slm events` see transitions, not samples). Liveness changes on its own only
  * at a few known times (a silent peer's suspect and unreachable ages, the end of a disconnect's
  * grace): one timer sleeps until the earliest of them, instead of a tick polling every member every
- * second on every daemon (~1 % of an idle daemon's CPU at 50 members).
+ * second on every daemon (~0.4 % of an idle daemon's CPU at 50 members).
  */
 import type { Liveness } from '../../protocol/types.js'
 import { livenessOf, nextChangeAt, type LivenessInit, type PeerObservation } from '../liveness/index.js'
