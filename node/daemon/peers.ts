@@ -9,6 +9,8 @@ import type { Liveness } from '../../protocol/types.js'
 import { livenessOf, nextChangeAt, type LivenessInit, type PeerObservation } from '../liveness/index.js'
 import { EarliestTimer } from './earliest-timer.js'
 
+const RETRY_MS = 1000
+
 interface PeerState {
   connected: boolean
   disconnectedAt: number | null
@@ -28,8 +30,13 @@ export class PeerTracker {
   private readonly peers = new Map<string, PeerState>()
   private readonly init: Omit<LivenessInit, 'intervalMs'>
   private readonly c: PeerTrackerComponents
-  /** Due at the earliest time some peer's liveness changes unless something new is heard. */
-  private readonly timer = new EarliestTimer(() => { try { this.evaluate() } catch {} })
+  /**
+   * Due at the earliest time some peer's liveness changes unless something new is heard. A pass
+   * that fails part-way (a listener threw) may not have re-armed it: it tries again in a second.
+   */
+  private readonly timer = new EarliestTimer(() => {
+    try { this.evaluate() } catch { if (this.running) this.timer.within(RETRY_MS) }
+  })
   private running = false
 
   constructor (init: Omit<LivenessInit, 'intervalMs'>, components: PeerTrackerComponents) {

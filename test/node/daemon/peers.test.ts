@@ -3,7 +3,7 @@ import { PeerTracker } from '../../../node/daemon/peers.js'
 import type { Liveness } from '../../../protocol/types.js'
 
 /** A tracker over `n` known peers whose heartbeats the test sets, counting how often it reads them. */
-function tracker (n: number): { t: PeerTracker, beats: Map<string, number>, reads: string[], changes: Array<[string, Liveness]>, clock: { now: number } } {
+function tracker (n: number, listener?: (id: string, l: Liveness) => void): { t: PeerTracker, beats: Map<string, number>, reads: string[], changes: Array<[string, Liveness]>, clock: { now: number } } {
   const clock = { now: 100_000 }
   const beats = new Map<string, number>()
   const ids = Array.from({ length: n }, (_, i) => `p${i}`)
@@ -13,7 +13,7 @@ function tracker (n: number): { t: PeerTracker, beats: Map<string, number>, read
   const t = new PeerTracker({ suspectMultiplier: 3, unreachableMultiplier: 6 }, {
     heartbeatOf: (id) => { reads.push(id); return { at: beats.get(id) ?? null, intervalMs: 1000 } },
     knownIds: () => ids,
-    onChange: (id, l) => { changes.push([id, l]) },
+    onChange: (id, l) => { if (listener != null) listener(id, l); else changes.push([id, l]) },
     now: () => clock.now
   })
   return { t, beats, reads, changes, clock }
@@ -108,6 +108,29 @@ describe('PeerTracker', () => {
       t.start()
       t.stop()
       expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('a pass that throws part-way is tried again a second later', () => {
+    vi.useFakeTimers()
+    try {
+      let failing = true
+      const seen: string[] = []
+      const { t, beats, clock } = tracker(2, (id, l) => {
+        if (failing) { failing = false; throw new Error('listener failed') }
+        seen.push(`${id}:${l}`)
+      })
+      const advance = (ms: number): void => { clock.now += ms; vi.advanceTimersByTime(ms) }
+      t.start()
+      beats.set('p0', clock.now)
+      advance(3_001)
+      // p0 and p1 both turn suspect at 3001 ms; the first change threw and stopped the pass.
+      expect(seen.length).toBeLessThan(2)
+      advance(1_000)
+      expect(seen).toContain('p1:suspect')
+      t.stop()
     } finally {
       vi.useRealTimers()
     }
