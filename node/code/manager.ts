@@ -29,6 +29,13 @@ import { retained } from './retention.js'
 /** Commits a node keeps fetched beyond the ones its roles run or are told to run. */
 export const RETAINED_COMMITS = 5
 const BUNDLE_FILE = /^[0-9a-f]{40}\.bundle$/
+/** Commits remembered per-sha (seeded peers, bundles packed ahead): only recent ones are fetched. */
+const RECENT_SHAS = 16
+
+/** Drops the oldest entries (insertion order) of `recent` beyond RECENT_SHAS. */
+function keepRecent (recent: Set<string> | Map<string, unknown>): void {
+  for (const old of recent.keys()) if (recent.size > RECENT_SHAS) recent.delete(old)
+}
 
 function shuffle<T> (list: T[]): T[] {
   const out = [...list]
@@ -108,8 +115,7 @@ export class CodeManager {
         const seeded = this.seeded.get(sha) ?? new Map<string, Seeded>()
         seeded.set(peer, { at: Date.now(), ms, ...(seeded.get(peer)?.failed === true ? { failed: true } : {}) })
         this.seeded.set(sha, seeded)
-        // Only recent commits are being fetched: keep the newest few.
-        for (const old of this.seeded.keys()) if (this.seeded.size > 16) this.seeded.delete(old)
+        keepRecent(this.seeded)
       },
       onError: (where, err) => { this.d.log.debug({ where, err: String(err) }, 'code transfer') }
     })
@@ -538,7 +544,7 @@ export class CodeManager {
     const repo = this.d.config.codeSource.repo
     if (sha == null || repo == null || this.prepared.has(sha) || existsSync(this.bundlePath(sha))) return
     this.prepared.add(sha)
-    for (const old of this.prepared) if (this.prepared.size > 16) this.prepared.delete(old)
+    keepRecent(this.prepared)
     hasCommit(repo, sha).then(async (has) => { if (has) await this.makeBundle(repo, sha) })
       .catch((err) => { this.d.log.warn({ sha, err: String(err) }, 'packing a bundle ahead failed') })
   }

@@ -1,9 +1,21 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PeerTracker } from '../../../node/daemon/peers.js'
 import type { Liveness } from '../../../protocol/types.js'
 
+interface Tracked {
+  t: PeerTracker
+  beats: Map<string, number>
+  reads: string[]
+  changes: Array<[string, Liveness]>
+  clock: { now: number }
+  /** Moves the tracker's clock and the fake timers together. */
+  advance: (ms: number) => void
+  /** `seconds` intervals (1 s here) in which each of `ids` beats at the interval's end. */
+  beat: (ids: string[], seconds: number) => void
+}
+
 /** A tracker over `n` known peers whose heartbeats the test sets, counting how often it reads them. */
-function tracker (n: number, listener?: (id: string, l: Liveness) => void): { t: PeerTracker, beats: Map<string, number>, reads: string[], changes: Array<[string, Liveness]>, clock: { now: number } } {
+function tracker (n: number, listener?: (id: string, l: Liveness) => void): Tracked {
   const clock = { now: 100_000 }
   const beats = new Map<string, number>()
   const ids = Array.from({ length: n }, (_, i) => `p${i}`)
@@ -16,10 +28,19 @@ function tracker (n: number, listener?: (id: string, l: Liveness) => void): { t:
     onChange: (id, l) => { if (listener != null) listener(id, l); else changes.push([id, l]) },
     now: () => clock.now
   })
-  return { t, beats, reads, changes, clock }
+  const advance = (ms: number): void => { clock.now += ms; vi.advanceTimersByTime(ms) }
+  const beat = (beating: string[], seconds: number): void => {
+    for (let s = 0; s < seconds; s++) {
+      advance(1_000)
+      for (const id of beating) { beats.set(id, clock.now); t.heard(id) }
+    }
+  }
+  return { t, beats, reads, changes, clock, advance, beat }
 }
 
 describe('PeerTracker', () => {
+  afterEach(() => { vi.useRealTimers() })
+
   it('a heartbeat re-evaluates only its sender, not the whole fleet (O(N) per interval, not O(N^2))', () => {
     const { t, reads } = tracker(50)
     t.evaluate()
@@ -48,91 +69,62 @@ describe('PeerTracker', () => {
 
   it('a closed connection turns unreachable when the grace ends, without waiting for a tick', () => {
     vi.useFakeTimers()
-    try {
-      const { t, changes, clock } = tracker(2)
-      t.start()
-      t.connected('p0')
-      t.disconnected('p0')
-      expect(changes.at(-1)).toEqual(['p0', 'suspect'])
-      clock.now += 1_999
-      vi.advanceTimersByTime(1_999)
-      expect(changes.at(-1)).toEqual(['p0', 'suspect'])
-      clock.now += 2
-      vi.advanceTimersByTime(2)
-      expect(changes.at(-1)).toEqual(['p0', 'unreachable'])
-      t.stop()
-    } finally {
-      vi.useRealTimers()
-    }
+    const { t, changes, advance } = tracker(2)
+    t.start()
+    t.connected('p0')
+    t.disconnected('p0')
+    expect(changes.at(-1)).toEqual(['p0', 'suspect'])
+    advance(1_999)
+    expect(changes.at(-1)).toEqual(['p0', 'suspect'])
+    advance(2)
+    expect(changes.at(-1)).toEqual(['p0', 'unreachable'])
+    t.stop()
   })
 
   it('sleeps until a silent peer turns suspect, then unreachable, with no polling in between', () => {
     vi.useFakeTimers()
-    try {
-      const { t, beats, reads, changes, clock } = tracker(3)
-      const advance = (ms: number): void => { clock.now += ms; vi.advanceTimersByTime(ms) }
-      t.start()
-      // p0 and p1 beat every 1 s (the interval); p2 is silent from the start.
-      reads.length = 0
-      for (let s = 1; s <= 3; s++) {
-        advance(1_000)
-        for (const id of ['p0', 'p1']) { beats.set(id, clock.now); t.heard(id) }
-      }
-      // 3 s in: reads are the heartbeats' own; the timer has not woken (p2 is due at 3 s + 1 ms).
-      expect(reads.filter((id) => id === 'p2')).toEqual([])
-      expect(changes).toEqual([])
-      advance(1)
-      expect(changes).toEqual([['p2', 'suspect']])
-      for (let s = 1; s <= 3; s++) {
-        advance(1_000)
-        for (const id of ['p0', 'p1']) { beats.set(id, clock.now); t.heard(id) }
-      }
-      expect(changes).toEqual([['p2', 'suspect'], ['p2', 'unreachable']])
-      // Unreachable for good: no wake-up reads p2 again while the others keep beating.
-      reads.length = 0
-      for (let s = 1; s <= 10; s++) {
-        advance(1_000)
-        for (const id of ['p0', 'p1']) { beats.set(id, clock.now); t.heard(id) }
-      }
-      expect(reads.filter((id) => id === 'p2').length).toBeLessThanOrEqual(4)
-      t.stop()
-    } finally {
-      vi.useRealTimers()
-    }
+    const { t, reads, changes, advance, beat } = tracker(3)
+    t.start()
+    // p0 and p1 beat every 1 s (the interval); p2 is silent from the start.
+    reads.length = 0
+    beat(['p0', 'p1'], 3)
+    // 3 s in: reads are the heartbeats' own; the timer has not woken (p2 is due at 3 s + 1 ms).
+    expect(reads.filter((id) => id === 'p2')).toEqual([])
+    expect(changes).toEqual([])
+    advance(1)
+    expect(changes).toEqual([['p2', 'suspect']])
+    beat(['p0', 'p1'], 3)
+    expect(changes).toEqual([['p2', 'suspect'], ['p2', 'unreachable']])
+    // Unreachable for good: no wake-up reads p2 again while the others keep beating.
+    reads.length = 0
+    beat(['p0', 'p1'], 10)
+    expect(reads.filter((id) => id === 'p2').length).toBeLessThanOrEqual(4)
+    t.stop()
   })
 
   it('stopped: no timer keeps running', () => {
     vi.useFakeTimers()
-    try {
-      const { t } = tracker(2)
-      t.start()
-      t.stop()
-      expect(vi.getTimerCount()).toBe(0)
-    } finally {
-      vi.useRealTimers()
-    }
+    const { t } = tracker(2)
+    t.start()
+    t.stop()
+    expect(vi.getTimerCount()).toBe(0)
   })
 
   it('a pass that throws part-way is tried again a second later', () => {
     vi.useFakeTimers()
-    try {
-      let failing = true
-      const seen: string[] = []
-      const { t, beats, clock } = tracker(2, (id, l) => {
-        if (failing) { failing = false; throw new Error('listener failed') }
-        seen.push(`${id}:${l}`)
-      })
-      const advance = (ms: number): void => { clock.now += ms; vi.advanceTimersByTime(ms) }
-      t.start()
-      beats.set('p0', clock.now)
-      advance(3_001)
-      // p0 and p1 both turn suspect at 3001 ms; the first change threw and stopped the pass.
-      expect(seen.length).toBeLessThan(2)
-      advance(1_000)
-      expect(seen).toContain('p1:suspect')
-      t.stop()
-    } finally {
-      vi.useRealTimers()
-    }
+    let failing = true
+    const seen: string[] = []
+    const { t, beats, clock, advance } = tracker(2, (id, l) => {
+      if (failing) { failing = false; throw new Error('listener failed') }
+      seen.push(`${id}:${l}`)
+    })
+    t.start()
+    beats.set('p0', clock.now)
+    advance(3_001)
+    // p0 and p1 both turn suspect at 3001 ms; the first change threw and stopped the pass.
+    expect(seen.length).toBeLessThan(2)
+    advance(1_000)
+    expect(seen).toContain('p1:suspect')
+    t.stop()
   })
 })
