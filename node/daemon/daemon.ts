@@ -26,6 +26,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { EarliestTimer } from './earliest-timer.js'
+import { nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
 import { SelfLifecycle } from './self.js'
 import { IngestMarks } from './ingest-marks.js'
 import { Outbox } from './outbox.js'
@@ -74,6 +75,7 @@ export class Daemon {
   code!: CodeManager
   private control?: ControlServer
   private heartbeatTimer?: NodeJS.Timeout
+  private lastBeatAt?: number
   private pruneTimer?: NodeJS.Timeout
   private readonly lazyGossipCheck = new EarliestTimer(() => { this.updateLazyGossip() })
   /** One pending hang-up per member: liveness flapping to unreachable again does not add timers. */
@@ -461,6 +463,7 @@ export class Daemon {
       this.storeFailing = false
       this.recoverCommands().catch((err) => { this.log.warn({ err: String(err) }, 'command recovery failed') })
     }
+    this.lastBeatAt = Date.now()
     const built = this.buildHeartbeat()
     const hb = { ...built, stable: stableHash(built) }
     await this.store.applyHeartbeat(hb, Date.now())
@@ -500,8 +503,10 @@ export class Daemon {
 
   private scheduleHeartbeat (): void {
     if (this.stopping) return
-    // Jitter so a fleet started together does not beat in lockstep.
-    const delay = this.config.heartbeatIntervalMs * (0.9 + Math.random() * 0.2)
+    // On the fleet's grid, in our slot (beat-schedule.ts): receivers take a slot's beats at once.
+    const slots = slotsFor(this.node.getPeers().length + 1)
+    const now = Date.now()
+    const delay = nextBeatAt(now, this.lastBeatAt, this.config.heartbeatIntervalMs, slotOf(this.id, slots), slots) - now
     this.heartbeatTimer = setTimeout(() => {
       this.beat().catch((err) => { this.log.warn({ err: String(err) }, 'heartbeat failed') })
         .finally(() => { this.scheduleHeartbeat() })

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { MEMBERS_PER_SLOT, nextBeatAt, slotOf, slotsFor } from '../../../node/daemon/beat-schedule.js'
+
+const I = 5_000
+
+describe('beat schedule', () => {
+  it('has one slot per MEMBERS_PER_SLOT members, at least one', () => {
+    expect(slotsFor(0)).toBe(1)
+    expect(slotsFor(1)).toBe(1)
+    expect(slotsFor(MEMBERS_PER_SLOT)).toBe(1)
+    expect(slotsFor(MEMBERS_PER_SLOT + 1)).toBe(2)
+    expect(slotsFor(50)).toBe(Math.ceil(50 / MEMBERS_PER_SLOT))
+  })
+
+  it('spreads member ids over the slots, the same slot every time', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `12D3KooW${i.toString(36).padStart(8, 'x')}peer`)
+    const counts = new Array(5).fill(0)
+    for (const id of ids) {
+      const s = slotOf(id, 5)
+      expect(s).toBe(slotOf(id, 5))
+      counts[s]++
+    }
+    // 100 expected per slot; a poor spread would leave one slot's burst much larger.
+    for (const c of counts) expect(c).toBeGreaterThan(60)
+    expect(slotOf('anything', 1)).toBe(0)
+  })
+
+  it('beats on the fleet-wide grid at the slot\'s offset, strictly after now', () => {
+    const base = 1_700_000_000_000 // a multiple of I
+    expect(nextBeatAt(base, undefined, I, 0, 1)).toBe(base + I)
+    expect(nextBeatAt(base + 1, undefined, I, 0, 1)).toBe(base + I)
+    expect(nextBeatAt(base + 1, undefined, I, 2, 5)).toBe(base + 2_000)
+    expect(nextBeatAt(base + 2_000, undefined, I, 2, 5)).toBe(base + 2_000 + I)
+    expect(nextBeatAt(base + 2_001, undefined, I, 2, 5)).toBe(base + 2_000 + I)
+    // Two members in the same slot, asking at different moments, land on the same instant.
+    expect(nextBeatAt(base + 123, undefined, I, 3, 5)).toBe(nextBeatAt(base + 2_999, undefined, I, 3, 5))
+  })
+
+  it('never beats again within half an interval, and never leaves more than 1.5 intervals', () => {
+    const base = 1_700_000_000_000
+    for (let now = base; now < base + 3 * I; now += 37) {
+      for (const [slot, slots] of [[0, 1], [1, 3], [4, 5]]) {
+        const last = now - 10
+        const at = nextBeatAt(now, last, I, slot, slots)
+        expect(at).toBeGreaterThan(now)
+        expect(at - last).toBeGreaterThanOrEqual(I / 2)
+        expect(at - last).toBeLessThanOrEqual(1.5 * I)
+      }
+    }
+  })
+})
