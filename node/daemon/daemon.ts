@@ -75,7 +75,6 @@ export class Daemon {
   code!: CodeManager
   private control?: ControlServer
   private heartbeatTimer?: NodeJS.Timeout
-  private lastBeatAt?: number
   private pruneTimer?: NodeJS.Timeout
   private readonly lazyGossipCheck = new EarliestTimer(() => { this.updateLazyGossip() })
   /** One pending hang-up per member: liveness flapping to unreachable again does not add timers. */
@@ -463,7 +462,6 @@ export class Daemon {
       this.storeFailing = false
       this.recoverCommands().catch((err) => { this.log.warn({ err: String(err) }, 'command recovery failed') })
     }
-    this.lastBeatAt = Date.now()
     const built = this.buildHeartbeat()
     const hb = { ...built, stable: stableHash(built) }
     await this.store.applyHeartbeat(hb, Date.now())
@@ -506,7 +504,7 @@ export class Daemon {
     // On the fleet's grid, in our slot (beat-schedule.ts): receivers take a slot's beats at once.
     const slots = slotsFor(this.node.getPeers().length + 1)
     const now = Date.now()
-    const delay = nextBeatAt(now, this.lastBeatAt, this.config.heartbeatIntervalMs, slotOf(this.id, slots), slots) - now
+    const delay = nextBeatAt(now, this.store.lastBeat(this.id)?.at, this.config.heartbeatIntervalMs, slotOf(this.id, slots), slots) - now
     this.heartbeatTimer = setTimeout(() => {
       this.beat().catch((err) => { this.log.warn({ err: String(err) }, 'heartbeat failed') })
         .finally(() => { this.scheduleHeartbeat() })
