@@ -43,7 +43,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
 /** Names: roles, tags, node names, operator names, window ids. */
 export const name = pattern(NAME_PATTERN, 'a name of 1-64 chars A-Z a-z 0-9 . _ -', LIMITS.name)
 /** libp2p PeerId strings are base58btc or base32 (alphanumeric); test fixtures use plain names. */
-export const nodeId = pattern(/^[A-Za-z0-9._-]{1,128}$/, 'a node id of 1-128 chars A-Z a-z 0-9 . _ -', LIMITS.nodeId)
+export const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/
+export const nodeId = pattern(NODE_ID_PATTERN, 'a node id of 1-128 chars A-Z a-z 0-9 . _ -', LIMITS.nodeId)
 /** A node id, or a stored target selector: `*`, `role:R`, `tag:T`. */
 export const targetEntry = pattern(/^(\*|[A-Za-z0-9._:-]{1,140})$/, 'a node id, name, *, role:R or tag:T', 140)
 export const hlc = pattern(HLC_PATTERN, 'an HLC "<15-digit ms>-<6-digit counter>"', 22)

@@ -6,6 +6,17 @@ import { z } from 'zod'
 import { NODE_STATES, type BriefHeartbeat, type DetectedRole, type Health, type Heartbeat, type Lease, type WireHeartbeat } from '../types.js'
 import { LIMITS, count, hlc, list, ms, name, nodeId, percent, port, record, text, unitName, version } from './common.js'
 
+/** Bounds of heartbeat fields, shared with the brief heartbeat's fast check (brief-check.ts). */
+export const HEARTBEAT_LIMITS = {
+  hostname: 255,
+  os: 256,
+  version: 128,
+  checkDetail: LIMITS.comment,
+  maxIntervalMs: 3_600_000
+} as const
+
+export const STABLE_HASH_PATTERN = /^[A-Za-z0-9_-]{22}$/
+
 export const serviceStateSchema = z.strictObject({
   name: unitName,
   activeState: text(64),
@@ -32,14 +43,14 @@ export const detectedRoleSchema: z.ZodType<DetectedRole> = z.strictObject({
 })
 
 const healthFields = {
-  hostname: text(255),
-  os: text(256),
+  hostname: text(HEARTBEAT_LIMITS.hostname),
+  os: text(HEARTBEAT_LIMITS.os),
   cpuPercent: percent,
   memoryPercent: percent,
   diskPercent: percent,
   loadAvg: z.tuple([z.number().min(0), z.number().min(0), z.number().min(0)]),
   uptimeSeconds: z.number().min(0),
-  checks: record(name, z.strictObject({ ok: z.boolean(), detail: text(LIMITS.comment).optional() })),
+  checks: record(name, z.strictObject({ ok: z.boolean(), detail: text(HEARTBEAT_LIMITS.checkDetail).optional() })),
   collectedAt: ms
 }
 
@@ -56,7 +67,7 @@ export const leaseSchema: z.ZodType<Lease> = z.strictObject({
 })
 
 /** The hash a brief heartbeat names its left-out parts by (protocol/heartbeat.ts). */
-const stableHash = z.string().regex(/^[A-Za-z0-9_-]{22}$/, { error: 'a 22-character base64url hash' })
+const stableHash = z.string().regex(STABLE_HASH_PATTERN, { error: 'a 22-character base64url hash' })
 
 const heartbeatFields = {
   v: version,
@@ -64,11 +75,11 @@ const heartbeatFields = {
   name,
   hlc,
   seq: count,
-  intervalMs: z.int().min(1).max(3_600_000),
+  intervalMs: z.int().min(1).max(HEARTBEAT_LIMITS.maxIntervalMs),
   addrs: list(text(LIMITS.addr), LIMITS.addrs),
   tags: list(name),
   state: z.enum(NODE_STATES),
-  versions: record(name, text(128)),
+  versions: record(name, text(HEARTBEAT_LIMITS.version)),
   codeSourceCandidate: z.boolean(),
   lease: leaseSchema.optional(),
   unconnected: count.optional()
