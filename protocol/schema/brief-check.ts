@@ -62,7 +62,7 @@ function isBriefHealth (h: unknown): boolean {
     isText(h.hostname, HB.hostname) &&
     isText(h.os, HB.os) &&
     isPercent(h.cpuPercent) && isPercent(h.memoryPercent) && isPercent(h.diskPercent) &&
-    Array.isArray(h.loadAvg) && h.loadAvg.length === 3 && h.loadAvg.every(isNonNegative) &&
+    isList(h.loadAvg, 3, isNonNegative) && (h.loadAvg as unknown[]).length === 3 &&
     isNonNegative(h.uptimeSeconds) &&
     isRecord(h.checks, (c) => isObject(c) && hasKeys(c, CHECK_KEYS, CHECK_OPTIONAL) &&
       typeof c.ok === 'boolean' && (!Object.hasOwn(c, 'detail') || isText(c.detail, HB.checkDetail))) &&
@@ -102,8 +102,11 @@ function isRecord (v: unknown, value: (x: unknown) => boolean): boolean {
   return true
 }
 
+/** By index, not `every`: that skips the holes of a sparse array, which the schema reads as undefined. */
 function isList (v: unknown, max: number, item: (x: unknown) => boolean): boolean {
-  return Array.isArray(v) && v.length <= max && v.every(item)
+  if (!Array.isArray(v) || v.length > max) return false
+  for (let i = 0; i < v.length; i++) if (!item(v[i])) return false
+  return true
 }
 
 function isText (v: unknown, max: number): boolean {

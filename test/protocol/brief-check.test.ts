@@ -89,7 +89,10 @@ describe('brief heartbeat fast check', () => {
       ['stable hash too short', (m) => { m.heartbeat.stable = 'abc' }],
       ['lease with extra key', (m) => { m.heartbeat.lease.extra = 1 }],
       ['check detail too long', (m) => { m.heartbeat.health.checks.x = { ok: true, detail: 'd'.repeat(LIMITS.comment + 1) } }],
-      ['other protocol version', (m) => { m.heartbeat.v = v + 1 }]
+      ['other protocol version', (m) => { m.heartbeat.v = v + 1 }],
+      // Only our own objects can have holes (JSON cannot); the schema reads a hole as undefined.
+      ['a hole in the load averages', (m) => { m.heartbeat.health.loadAvg = [0.1, , 0.3] }],
+      ['a hole in the tags', (m) => { m.heartbeat.tags = ['a', , 'b'] }]
     ]
     for (const [what, spoil] of bad) {
       const m = structuredClone(briefMessage()) as any
