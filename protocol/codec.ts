@@ -8,6 +8,7 @@
  * the sender points at the bug instead of at a silent drop on every other node.
  */
 import { ValidationError } from './errors.js'
+import { isBriefHeartbeatMessage } from './schema/brief-check.js'
 import {
   validateCommand, validateGossipMessage, validateSyncRequest, validateSyncResponse
 } from './schema.js'
@@ -32,7 +33,10 @@ export function encodeGossip (msg: GossipMessage): Uint8Array {
 }
 
 export function decodeGossip (bytes: Uint8Array): GossipMessage {
-  return validateGossipMessage(decodeEnvelope(bytes, MAX_GOSSIP_BYTES, 'gossip message'))
+  const value = decodeEnvelope(bytes, MAX_GOSSIP_BYTES, 'gossip message')
+  // Brief heartbeats, most of the traffic, pass by their fast check (schema/brief-check.ts); it
+  // runs only here, on what JSON.parse made: plain data, with no getters, proxies or holes.
+  return isBriefHeartbeatMessage(value) ? value : validateGossipMessage(value)
 }
 
 export function encodeSyncRequest (req: SyncRequest): Uint8Array {

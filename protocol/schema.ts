@@ -14,7 +14,6 @@ import type {
 } from './types.js'
 import { ValidationError } from './errors.js'
 import { validator } from './schema/common.js'
-import { isBriefHeartbeatMessage } from './schema/brief-check.js'
 import { ACTION_PARAMS, commandEnvelopeSchema, targetSchema, unsignedCommandSchema } from './schema/command.js'
 import { nodeEventSchema, unsignedNodeEventSchema } from './schema/event.js'
 import {
@@ -60,17 +59,7 @@ export const validateRegister: Validator<Register> = validator(registerSchema, '
 export const validateSyncDigest: Validator<SyncDigest> = validator(syncDigestSchema, 'sync digest')
 export const validateSyncRequest: Validator<SyncRequest> = validator(syncRequestSchema, 'sync request')
 export const validateSyncResponse: Validator<SyncResponse> = validator(syncResponseSchema, 'sync response')
-const validateGossipBySchema: Validator<GossipMessage> = validator(gossipMessageSchema, 'gossip message')
-/**
- * Brief heartbeats, most of the traffic, pass by their fast check (brief-check.ts); everything
- * else, and anything the check throws on (a hostile getter or proxy), is the schema's to judge.
- */
-export const validateGossipMessage: Validator<GossipMessage> = (value, path) => {
-  try {
-    if (isBriefHeartbeatMessage(value)) return value
-  } catch {}
-  return validateGossipBySchema(value, path)
-}
+export const validateGossipMessage: Validator<GossipMessage> = validator(gossipMessageSchema, 'gossip message')
 
 const paramValidators = new Map<Action, Validator<unknown>>()
 

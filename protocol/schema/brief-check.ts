@@ -6,7 +6,9 @@
  *
  * It only ever says yes. Anything else (another message, a full heartbeat, any doubt) goes to the
  * zod schema, which stays the definition and the source of every error message; the bounds and
- * patterns are the schema's own constants. test/protocol/brief-check.test.ts holds it to that:
+ * patterns are the schema's own constants. It runs only on what JSON.parse made (decodeGossip),
+ * so it never meets a getter, a proxy or a sparse array, and it returns that value itself where
+ * zod would return a copy. test/protocol/brief-check.test.ts holds it to that:
  * over mutated heartbeats it never accepts what the schema rejects, and what it accepts is what
  * the schema returns.
  */

@@ -12,6 +12,7 @@ import { isBriefHeartbeatMessage } from '../../protocol/schema/brief-check.js'
 import { LIMITS } from '../../protocol/schema/common.js'
 import { PROTOCOL_VERSION, type GossipMessage, type Heartbeat } from '../../protocol/types.js'
 import { ValidationError } from '../../protocol/errors.js'
+import { decodeGossip, encodeGossip } from '../../protocol/codec.js'
 import { hostileValue, mutateValue, mutation } from './mutate.js'
 import { NODE_B, sampleHealth, sampleHeartbeat } from './samples.js'
 
@@ -48,6 +49,7 @@ describe('brief heartbeat fast check', () => {
       expect(isBriefHeartbeatMessage(m)).toBe(true)
       expect(isBriefHeartbeatMessage(JSON.parse(JSON.stringify(m)))).toBe(true)
       agrees(m)
+      expect(decodeGossip(encodeGossip(m))).toEqual(m)
     }
   })
 
@@ -129,13 +131,5 @@ describe('brief heartbeat fast check', () => {
       at[path[path.length - 1]] = value
       agrees(m)
     }), { numRuns: 4000, seed: 7 })
-  })
-
-  it('hands what throws while being read to the schema, which reports it as a ValidationError', () => {
-    const m = structuredClone(briefMessage()) as any
-    Object.defineProperty(m.heartbeat, 'seq', { enumerable: true, get () { throw new Error('hostile getter') } })
-    expect(() => validateGossipMessage(m)).toThrow(ValidationError)
-    const proxy = new Proxy(briefMessage(), { getPrototypeOf () { throw new Error('hostile proxy') } })
-    expect(() => validateGossipMessage(proxy)).toThrow(ValidationError)
   })
 })
