@@ -55,8 +55,13 @@ describe('hostile and foreign peers', () => {
     await rogue.dial(multiaddr(fleet.node('n1').addr))
     await fleet.waitFor(() => rogue!.services.pubsub.getSubscribers(FLEET_TOPIC).length > 0, { timeoutMs: 15_000, what: 'rogue joined the topic mesh' })
 
+    // n1 knows n2 first, so the forged heartbeat below has a real record to overwrite (and the
+    // check after it does not race n2's first heartbeat on a loaded host).
+    const n2 = fleet.node('n2').nodeId
+    await fleet.waitFor(async () => (await fleet.nodesOf('n1')).find((n: any) => n.id === n2)?.name === 'n2', { timeoutMs: 15_000, what: 'n1 knowing n2' })
+
     // A heartbeat that claims to be n2's, signed (by gossipsub StrictSign) with the rogue's key.
-    const forged = heartbeat(fleet.node('n2').nodeId)
+    const forged = heartbeat(n2)
     await rogue.services.pubsub.publish(FLEET_TOPIC, encodeGossip({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: forged }))
     await rogue.services.pubsub.publish(FLEET_TOPIC, new TextEncoder().encode('{"v":1,"kind":"heartbeat","heartbeat":{"nope":true}}'))
     await rogue.services.pubsub.publish(FLEET_TOPIC, new Uint8Array([0xff, 0x00, 0x13, 0x37]))
@@ -67,7 +72,7 @@ describe('hostile and foreign peers', () => {
     }, { timeoutMs: 15_000, what: 'n1 counting the rejections' })
     expect(status.rejections.origin_mismatch).toBeGreaterThanOrEqual(1)
     const nodes = await fleet.nodesOf('n1')
-    expect(nodes.find((n: any) => n.id === fleet.node('n2').nodeId).name).toBe('n2')
+    expect(nodes.find((n: any) => n.id === n2)?.name).toBe('n2')
     expect(nodes.some((n: any) => n.name === 'forged')).toBe(false)
     expect(nodes.some((n: any) => n.id === rogue!.peerId.toString())).toBe(false)
   })
