@@ -11,7 +11,7 @@
 import {
   createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject
 } from 'node:crypto'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { base58btc } from 'multiformats/bases/base58'
 import { canonicalJson } from './canonical.js'
 import { SignatureError, ValidationError } from './errors.js'
 import { validateUnsignedCommand, validateUnsignedNodeEvent } from './schema.js'
@@ -121,18 +121,31 @@ export function verifyEvent (event: NodeEvent, publicKeyRaw32: Uint8Array): void
   check(sig, () => eventSigningBytes(unsigned as UnsignedNodeEvent), publicKeyRaw32, 'event')
 }
 
-/** The Ed25519 public key inside a libp2p node id (PeerId). ValidationError for other key types. */
+/**
+ * An Ed25519 node id, decoded: the identity multihash (code 0x00, 36 bytes) of libp2p's protobuf
+ * PublicKey { Type: Ed25519 (field 1 = 1), Data (field 2): 32 bytes }; base58btc makes it the
+ * `12D3KooW...` string that `peerId.toString()` gives.
+ */
+const ED25519_ID_PREFIX = Uint8Array.of(0x00, 0x24, 0x08, 0x01, 0x12, 0x20)
+const ED25519_ID_BYTES = ED25519_ID_PREFIX.length + 32
+
+/**
+ * The Ed25519 public key inside a libp2p node id, in the form node ids take (`peerId.toString()`).
+ * ValidationError for anything else: other key types, and other spellings of a peer id (a CID, a
+ * leading `z`), so one key has one name. Decoded here rather than with @libp2p/peer-id, whose
+ * import (libp2p's crypto) was most of a signed CLI command's start-up time.
+ */
 export function nodePublicKeyFromId (nodeId: string): Uint8Array {
-  let peerId
+  let bytes: Uint8Array
   try {
-    peerId = peerIdFromString(nodeId)
+    bytes = base58btc.baseDecode(nodeId)
   } catch (err) {
     throw new ValidationError(`not a libp2p peer id: ${(err as Error).message}`, 'nodeId')
   }
-  if (peerId.type !== 'Ed25519' || peerId.publicKey == null) {
-    throw new ValidationError(`node ids must carry an Ed25519 key, this one is ${peerId.type}`, 'nodeId')
+  if (bytes.byteLength !== ED25519_ID_BYTES || ED25519_ID_PREFIX.some((b, i) => bytes[i] !== b)) {
+    throw new ValidationError('node ids must be the base58 peer id of an Ed25519 key (12D3KooW...)', 'nodeId')
   }
-  return peerId.publicKey.raw
+  return bytes.slice(ED25519_ID_PREFIX.length)
 }
 
 function check (sig: unknown, bytes: () => Uint8Array, raw: Uint8Array, what: string): void {

@@ -70,8 +70,9 @@ export async function issue (cmd: Command, action: Action, target: Target, param
   const g = globals(cmd)
   const waitS = opts.wait != null ? seconds('wait', opts.wait, 0) : null
   const expiresS = seconds('expires', opts.expires, 86_400)
-  // Loaded here, not at start-up: the crypto is most of a CLI call's start-up time.
-  const [{ loadOperatorKey }, { signCommand }] = await Promise.all([import('../identity/index.js'), import('../../protocol/sign.js')])
+  // Loaded here, not at start-up, and only the operator key's module: the node-key half of
+  // identity/ pulls in libp2p's crypto, which was most of a signed command's start-up time.
+  const [{ loadOperatorKey }, { signCommand }] = await Promise.all([import('../identity/operator-key.js'), import('../../protocol/sign.js')])
   const key = await loadOperatorKey(opts.key ?? process.env.SLM_KEY ?? defaultOperatorKeyPath())
   await withDaemon(g.dir, async (client) => {
     const nodes = await client.call<NodeView[]>('nodes')

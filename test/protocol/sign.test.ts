@@ -1,7 +1,7 @@
 import { sign as edSign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { SignatureError, ValidationError } from '../../protocol/errors.js'
 import {
   commandSigningBytes, eventSigningBytes, generateOperatorKey, nodePublicKeyFromId,
@@ -144,6 +144,28 @@ describe('node event signatures', () => {
     const id = peerIdFromPrivateKey(key).toString()
     const ev = await signEventAsync(sampleUnsignedEvent('code_announce', { origin: id }), (b) => key.sign(b))
     expect(() => verifyEvent(ev, nodePublicKeyFromId(id))).not.toThrow()
+  })
+
+  it('read the key from a node id as @libp2p/peer-id does, for Ed25519 ids in their usual form', async () => {
+    for (let i = 0; i < 20; i++) {
+      const id = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+      expect(nodePublicKeyFromId(id.toString())).toEqual(peerIdFromString(id.toString()).publicKey?.raw)
+    }
+  })
+
+  it('refuse other key types, other spellings of a peer id and non-ids with a ValidationError', async () => {
+    const ed = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+    const secp = peerIdFromPrivateKey(await generateKeyPair('secp256k1'))
+    const bad = [
+      secp.toString(), // a valid peer id of another key type
+      ed.toCID().toString(), // the same Ed25519 id as a CID
+      'z' + ed.toString(), // multibase-prefixed
+      ed.toString().slice(0, -1), // truncated
+      ed.toString() + '1', // one byte longer
+      ed.toString().replace(/.$/, '0'), // not base58 (0 is not in the alphabet)
+      '', 'n1', 'x'.repeat(500)
+    ]
+    for (const id of bad) expectCode(() => nodePublicKeyFromId(id), ValidationError, 'ERR_VALIDATION')
   })
 
   it('still verify after a gossip round trip', () => {

@@ -17,7 +17,7 @@ export function register (program: Command): void {
     .action(async (opts: { out?: string, force?: boolean }, command: Command) => {
       const { json } = globals(command)
       const path = resolve(opts.out ?? defaultOperatorKeyPath())
-      const { createOperatorKey } = await import('../../identity/index.js')
+      const { createOperatorKey } = await import('../../identity/operator-key.js')
       const key = await createOperatorKey(path, { force: opts.force === true })
       if (json) {
         printJson({ publicKey: key.publicKey, path })
