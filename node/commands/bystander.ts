@@ -4,7 +4,9 @@
  * the target acts on it, and what the fleet watches is the target's transition that follows: its
  * events reach every member while the members are still verifying and storing the command
  * (~1.5 ms of CPU each, a verification and a durable write). A bystander's copy can wait:
- * BystanderQueue stores it a moment later, so the transition's events get the CPU first.
+ * BystanderQueue stores it a moment later, so the transition's events get the CPU first; the
+ * daemon hands it on as soon as those events are queued for the store, so both go to disk in one
+ * transaction (one fsync), and the timer only catches a command no events follow.
  * Commands a node acts on (it is a target, or the command writes fleet data) are never held.
  */
 import type { CommandEnvelope } from '../../protocol/types.js'

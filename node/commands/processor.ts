@@ -42,6 +42,11 @@ export interface CommandProcessorComponents {
   applyNodeAction: (cmd: CommandEnvelope, issuer: TrustEntry) => Promise<NodeActionOutcome>
   /** Called after fleet data changed (e.g. new desired code or window). */
   onFleetChange?: (regs: Register[]) => void
+  /**
+   * A command is stored with its fleet data, and this node has not yet applied it (the daemon
+   * gossips a local command here, so members hold it before its application's events arrive).
+   */
+  onStored?: (cmd: CommandEnvelope, source: ReceiveSource) => void
   onReject: (code: RejectCode, cmd?: CommandEnvelope) => void
   /**
    * Runs a node action's steps (accepted, its transitions, the final result) so that the events
@@ -105,6 +110,7 @@ export class CommandProcessor {
       const regs = fleetWrites(command, this.c.store.getRegisterValue)
       const won = (await Promise.all(regs.map(async r => await this.c.store.applyRegister(r) ? r : null))).filter((r): r is Register => r != null)
       if (won.length > 0) this.c.onFleetChange?.(won)
+      this.c.onStored?.(command, source)
       await turn.catch(() => {})
       await this.applyHere(command, issuer, source)
       return res

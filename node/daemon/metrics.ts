@@ -23,6 +23,14 @@ function add (into: Record<string, { messages: number, bytes: number }>, kind: s
   t.bytes += bytes
 }
 
+/** What the metrics read from the store at scrape time. */
+export interface StoreGauges {
+  /** LMDB file size in bytes. */
+  size: () => number
+  /** Write transactions committed since the store opened. */
+  commits: () => number
+}
+
 const EVENT_LOOP_PRECISION_MS = 500
 
 export class DaemonMetrics {
@@ -37,12 +45,23 @@ export class DaemonMetrics {
   readonly syncItems = new Counter({ name: 'slm_sync_items_total', help: 'items stored from anti-entropy, by kind', labelNames: ['kind'], registers: [this.registry] })
   readonly heartbeatLag = new Histogram({ name: 'slm_heartbeat_lag_seconds', help: 'receive time minus the sender HLC of heartbeats', buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] })
   /** Read at scrape time from the store the daemon attaches with `measureStore`. */
-  private storeSize: () => number = () => 0
+  private store: StoreGauges = { size: () => 0, commits: () => 0 }
   readonly storeBytes = new Gauge({
     name: 'slm_store_bytes',
     help: 'LMDB file size',
     registers: [this.registry],
-    collect: () => { this.storeBytes.set(this.storeSize()) }
+    collect: () => { this.storeBytes.set(this.store.size()) }
+  })
+  private commitsCounted = 0
+  readonly storeCommits = new Counter({
+    name: 'slm_store_commits_total',
+    help: 'LMDB write transactions committed (each one an fsync)',
+    registers: [this.registry],
+    collect: () => {
+      const now = this.store.commits()
+      if (now > this.commitsCounted) this.storeCommits.inc(now - this.commitsCounted)
+      this.commitsCounted = now
+    }
   })
   readonly commands = new Counter({ name: 'slm_commands_total', help: 'operator commands by result', labelNames: ['result'], registers: [this.registry] })
 
@@ -58,8 +77,8 @@ export class DaemonMetrics {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_PRECISION_MS })
   }
 
-  measureStore (size: () => number): void {
-    this.storeSize = size
+  measureStore (store: StoreGauges): void {
+    this.store = store
   }
 
   gossipOut (kind: string, bytes: number): void {

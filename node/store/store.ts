@@ -351,4 +351,6 @@ export class LmdbStore extends ChangeFeed implements Store {
   sizeBytes (): number {
     try { return statSync(join(this.init.path, 'data.mdb')).size } catch { return 0 }
   }
+
+  commits (): number { return this.writer?.commits ?? 0 }
 }

@@ -149,6 +149,8 @@ export interface Store {
   exportSnapshot: () => StoreSnapshot
   importSnapshot: (snap: StoreSnapshot) => Promise<IngestResult>
   sizeBytes: () => number
+  /** Write transactions committed since the store opened. */
+  commits: () => number
 
   /** Every stored change (events, commands, registers, heartbeats); returns the unsubscribe. */
   onChange: (fn: (change: ReplicaChange) => void) => () => void

@@ -48,6 +48,8 @@ export class GroupCommit {
   private active = false
   /** Wakes a loop that is waiting for a sync when a new job arrives. */
   private wake: (() => void) | null = null
+  /** Transactions committed since open (each one an fsync): the write load, for metrics. */
+  commits = 0
 
   constructor (root: RootDatabase, hooks: CommitHooks) {
     this.root = root
@@ -97,6 +99,7 @@ export class GroupCommit {
           this.hooks.finish()
         })
         this.hooks.seal()
+        this.commits++
       } catch (err) {
         this.fail(jobs, await (this.hooks.describe?.(err) ?? err))
         continue

@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePorts, startFleet, type Fleet } from '../helpers/index.js'
-import { converge } from '../helpers/measure.js'
+import { admitAll, converge, settle } from '../helpers/measure.js'
+import { sleep } from '../helpers/wait.js'
+import { BYSTANDER_DELAY_MS } from '../../node/commands/bystander.js'
 import { testConfig } from './test-config.js'
 
 let fleet: Fleet
@@ -46,4 +48,27 @@ describe('metrics', () => {
     expect(text).toMatch(/process_resident_memory_bytes/)
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
   })
+
+  it('count store commits, and a bystander stores an operator\'s node action in the transaction of the transition it caused', async () => {
+    await admitAll(fleet, 60_000)
+    await settle(fleet, 60_000, 1000)
+    const scrape = async (): Promise<{ commits: number, events: number }> => {
+      const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      return { commits: metric(t, 'slm_store_commits_total'), events: metric(t, 'slm_messages_in_total', 'kind="event') }
+    }
+    const before = await scrape()
+    expect(before.commits).toBeGreaterThan(0)
+    const args = ['maintenance', 'enter', 'n2', '--type', 'planned', '--reason', 'metrics test', '--key', fleet.operatorKey]
+    expect((await fleet.slm(args, { dir: 'n2' })).code).toBe(0)
+    await fleet.waitFor(async () => (await fleet.nodesOf('n1')).find((x) => x.name === 'n2')?.state === 'maintenance_planned',
+      { timeoutMs: 20_000, intervalMs: 100, what: 'n1 to store n2 entering maintenance' })
+    // Past the hold: a command stored on its own would have its own commit by now.
+    await sleep(BYSTANDER_DELAY_MS + 500)
+    const after = await scrape()
+    const events = after.events - before.events
+    expect(events).toBeGreaterThan(0)
+    // At most one commit per events message from n2 (accepted, the transition, applied: one or
+    // two messages); the command n1 held rode along in the first, with no transaction of its own.
+    expect(after.commits - before.commits).toBeLessThanOrEqual(events)
+  }, 120_000)
 })
