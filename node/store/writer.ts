@@ -48,13 +48,15 @@ export class GroupCommit {
   private active = false
   /** Wakes a loop that is waiting for a sync when a new job arrives. */
   private wake: (() => void) | null = null
-  /** Transactions committed since open (each one an fsync): the write load, for metrics. */
-  commits = 0
+  private committed = 0
 
   constructor (root: RootDatabase, hooks: CommitHooks) {
     this.root = root
     this.hooks = hooks
   }
+
+  /** Transactions committed since open (each one an fsync): the write load, for metrics. */
+  get commits (): number { return this.committed }
 
   async submit<R> (spec: JobSpec<R>): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
@@ -99,7 +101,7 @@ export class GroupCommit {
           this.hooks.finish()
         })
         this.hooks.seal()
-        this.commits++
+        this.committed++
       } catch (err) {
         this.fail(jobs, await (this.hooks.describe?.(err) ?? err))
         continue
