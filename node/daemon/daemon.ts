@@ -30,7 +30,7 @@ import { nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
 import { SelfLifecycle } from './self.js'
 import { IngestMarks } from './ingest-marks.js'
 import { Outbox } from './outbox.js'
-import { applyNodeAction } from './actions.js'
+import { actionBatch, applyNodeAction } from './actions.js'
 import { commandStoreOf, syncStoreOf } from './adapters.js'
 import { Reconciler } from './reconcile.js'
 import { CodeManager } from '../code/index.js'
@@ -226,7 +226,10 @@ export class Daemon {
       // the events of our transition arrive, and store both in one transaction.
       onStored: (cmd, source) => { if (source === 'local') this.publish({ v: PROTOCOL_VERSION, kind: 'command', command: cmd }) },
       onReject: (code) => { this.metrics.reject(`command_${code}`); this.metrics.commands.inc({ result: code }) },
-      batch: async (fn) => await this.outbox.batch(fn),
+      batch: async (fn) => await actionBatch(this.outbox, fn, {
+        state: () => this.store.getNode(this.id)?.state ?? 'discovered',
+        tick: async () => { await this.reconciler.tickNow() }
+      }),
       skewMs: config.clockSkewSeconds * 1000
     })
 

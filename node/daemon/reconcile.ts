@@ -17,6 +17,8 @@ import { Remediator } from './remediate.js'
 /** How long maintenance_recovering may wait for healthy checks before `error`. */
 export const RECOVERY_TIMEOUT_MS = 120_000
 export const INSTALL_TIMEOUT_MS = 600_000
+/** States a tick leaves when all is well: recovering (once checks pass) and immediate maintenance. */
+export const LEFT_AT_ONCE: ReadonlySet<NodeState> = new Set<NodeState>(['maintenance_recovering', 'maintenance_immediate'])
 /** A resource threshold must be breached this many ticks in a row: one busy sample is not `degraded`. */
 export const SUSTAINED_BREACH_TICKS = 3
 
@@ -52,6 +54,17 @@ export class Reconciler {
     if (this.running) { this.again = true; return }
     clearTimeout(this.timer)
     this.timer = setTimeout(() => { void this.tick() }, 10)
+  }
+
+  /**
+   * Runs a tick now (after the caller's exclusive section, if any) and resolves when it is done;
+   * one already running runs again after it instead.
+   */
+  async tickNow (): Promise<void> {
+    if (this.stopped) return
+    if (this.running) { this.again = true; return }
+    clearTimeout(this.timer)
+    await this.tick()
   }
 
   private async tick (): Promise<void> {
