@@ -414,6 +414,9 @@ export type SyncResponse =
 export type GossipMessage =
   | { v: number; kind: 'heartbeat'; heartbeat: WireHeartbeat }
   | { v: number; kind: 'event'; event: NodeEvent }
-  /** Several events of one origin, seq-ascending, written by one operator action. */
-  | { v: number; kind: 'events'; events: NodeEvent[] }
+  /**
+   * Several events of one origin, seq-ascending, written by one operator action; with the
+   * operator's commands for that origin alone that they apply, when it was asked on its own socket.
+   */
+  | { v: number; kind: 'events'; events: NodeEvent[]; commands?: CommandEnvelope[] }
   | { v: number; kind: 'command'; command: CommandEnvelope }

@@ -24,6 +24,16 @@ export function isBystander (cmd: CommandEnvelope, self: TargetSubject): boolean
   return NODE_ACTIONS.has(cmd.action) && !matchesTarget(cmd.target, self)
 }
 
+/**
+ * A node action for `self` alone: every other member is a bystander to it, so nothing is lost if
+ * they get it with the events of its application rather than before them. Pure.
+ */
+export function isOwnAction (cmd: CommandEnvelope, self: TargetSubject): boolean {
+  const { target } = cmd
+  return NODE_ACTIONS.has(cmd.action) && target.kind === 'nodes' && target.nodes.length > 0 &&
+    target.nodes.every(n => n === self.id || n === self.name)
+}
+
 export class BystanderQueue {
   private held: CommandEnvelope[] = []
   private readonly timer = new EarliestTimer(() => { this.flush() })

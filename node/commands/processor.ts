@@ -44,7 +44,7 @@ export interface CommandProcessorComponents {
   onFleetChange?: (regs: Register[]) => void
   /**
    * A command is stored with its fleet data, and this node has not yet applied it (the daemon
-   * gossips a local command here, so members hold it before its application's events arrive).
+   * gossips a local command from here: before its application's events, or with them).
    */
   onStored?: (cmd: CommandEnvelope, source: ReceiveSource) => void
   onReject: (code: RejectCode, cmd?: CommandEnvelope) => void

@@ -12,7 +12,7 @@ import { signEvent } from '../../protocol/sign.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent } from '../../protocol/types.js'
 import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
-import { BystanderQueue, CommandProcessor, isBystander } from '../commands/index.js'
+import { BystanderQueue, CommandProcessor, isBystander, isOwnAction } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
@@ -70,7 +70,7 @@ export class Daemon {
   commands!: CommandProcessor
   self!: SelfLifecycle
   /** Our own events on their way to gossip, batched per node action. */
-  readonly outbox = new Outbox({ send: (events) => { this.publishEvents(events) } })
+  readonly outbox = new Outbox({ send: (events, commands) => { this.publishEvents(events, commands) } })
   reconciler!: Reconciler
   code!: CodeManager
   private control?: ControlServer
@@ -224,7 +224,12 @@ export class Daemon {
       onFleetChange: () => { this.reconciler?.poke() },
       // Out before we apply it, not after: the members then hold their copy (a bystander's) when
       // the events of our transition arrive, and store both in one transaction.
-      onStored: (cmd, source) => { if (source === 'local') this.publish({ v: PROTOCOL_VERSION, kind: 'command', command: cmd }) },
+      // A node action for us alone rides with its application's events (Outbox.carry).
+      onStored: (cmd, source) => {
+        if (source !== 'local') return
+        if (isOwnAction(cmd, this.selfView())) this.outbox.carry(cmd)
+        else this.publish({ v: PROTOCOL_VERSION, kind: 'command', command: cmd })
+      },
       onReject: (code) => { this.metrics.reject(`command_${code}`); this.metrics.commands.inc({ result: code }) },
       batch: async (fn) => await actionBatch(this.outbox, fn, {
         state: () => this.store.getNode(this.id)?.state ?? 'discovered',
@@ -340,16 +345,25 @@ export class Daemon {
     this.gossip.publish(msg).catch((err) => { this.log.debug({ err: String(err) }, 'publish failed') })
   }
 
-  /** One event as `event`, several (one origin, seq-ascending) as one `events` message. */
-  private publishEvents (events: NodeEvent[]): void {
-    if (this.stopping || events.length === 0) return
-    const msg: GossipMessage = events.length === 1
+  /**
+   * One event as `event`, several (one origin, seq-ascending) or any with the commands they apply
+   * as one `events` message; commands with no events as `command` messages.
+   */
+  private publishEvents (events: NodeEvent[], commands: CommandEnvelope[] = []): void {
+    if (this.stopping) return
+    if (events.length === 0) {
+      for (const command of commands) this.publish({ v: PROTOCOL_VERSION, kind: 'command', command })
+      return
+    }
+    const msg: GossipMessage = events.length === 1 && commands.length === 0
       ? { v: PROTOCOL_VERSION, kind: 'event', event: events[0] }
-      : { v: PROTOCOL_VERSION, kind: 'events', events }
+      : { v: PROTOCOL_VERSION, kind: 'events', events, ...(commands.length > 0 ? { commands } : {}) }
     this.gossip.publish(msg).catch((err) => {
-      // A batch over the gossip size limit goes out in halves (still in seq order).
-      if (err?.code === 'ERR_TOO_LARGE' && events.length > 1) {
+      // A batch over the gossip size limit goes out in halves (still in seq order), the commands
+      // on their own.
+      if (err?.code === 'ERR_TOO_LARGE' && (events.length > 1 || commands.length > 0)) {
         const half = events.length >> 1
+        this.publishEvents([], commands)
         this.publishEvents(events.slice(0, half))
         this.publishEvents(events.slice(half))
       } else {
@@ -360,7 +374,8 @@ export class Daemon {
 
   /** Submits a command from the local control socket. */
   async submit (cmd: unknown): Promise<{ ok: boolean, code?: string, message?: string, id?: string }> {
-    // Gossiped by the processor's onStored, once stored and before it is applied here.
+    // Gossiped from the processor's onStored once stored: at once, or (a node action for us
+    // alone) with the events of its application (Outbox.carry).
     const res = await this.commands.receive(cmd, 'local')
     if (!res.ok) return { ok: false, code: res.code, message: res.message }
     return { ok: true, id: res.command.id }
@@ -546,19 +561,23 @@ export class Daemon {
         }, (err) => { this.log.warn({ err: String(err) }, 'ingest failed') }).finally(() => {
           this.ingesting.end(origin, top)
         })
+        if (msg.kind === 'events') for (const cmd of msg.commands ?? []) this.onCommand(cmd)
         // The events a held command was waiting behind (its target's transition) are queued for
         // the store now: the held copies join the same transaction instead of one of their own,
         // one fsync and one wakeup fewer per member for every node action.
         this.bystanders.flush()
         break
       }
-      case 'command': {
-        const cmd: CommandEnvelope = msg.command
-        if (isBystander(cmd, this.selfView())) this.bystanders.add(cmd)
-        else this.receiveGossiped(cmd)
+      case 'command':
+        this.onCommand(msg.command)
         break
-      }
     }
+  }
+
+  /** A gossiped command: a bystander's copy waits for the events it causes (bystander.ts). */
+  private onCommand (cmd: CommandEnvelope): void {
+    if (isBystander(cmd, this.selfView())) this.bystanders.add(cmd)
+    else this.receiveGossiped(cmd)
   }
 
   private receiveGossiped (cmd: CommandEnvelope): void {

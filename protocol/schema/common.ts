@@ -28,6 +28,8 @@ export const LIMITS = {
   syncBatch: 1000,
   /** Events in one `events` gossip message (one node action writes three). */
   gossipEvents: 64,
+  /** Commands riding with the events of their application in one `events` gossip message. */
+  gossipCommands: 16,
   syncHave: 50_000,
   digestOrigins: 10_000
 } as const

@@ -38,6 +38,6 @@ export const syncResponseSchema: z.ZodType<SyncResponse> = z.discriminatedUnion(
 export const gossipMessageSchema: z.ZodType<GossipMessage> = z.discriminatedUnion('kind', [
   z.strictObject({ v: version, kind: z.literal('heartbeat'), heartbeat: wireHeartbeatSchema }),
   z.strictObject({ v: version, kind: z.literal('event'), event: nodeEventSchema }),
-  z.strictObject({ v: version, kind: z.literal('events'), events: list(nodeEventSchema, LIMITS.gossipEvents).min(1) }),
+  z.strictObject({ v: version, kind: z.literal('events'), events: list(nodeEventSchema, LIMITS.gossipEvents).min(1), commands: list(commandEnvelopeSchema, LIMITS.gossipCommands).min(1).optional() }),
   z.strictObject({ v: version, kind: z.literal('command'), command: commandEnvelopeSchema })
 ])

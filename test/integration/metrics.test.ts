@@ -49,13 +49,16 @@ describe('metrics', () => {
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
   })
 
-  it('count store commits, and a bystander stores an operator\'s node action in the transaction of the transition it caused', async () => {
+  it('count store commits, and a bystander gets an operator\'s node action with the events of its transition, in one message and one transaction', async () => {
     await admitAll(fleet, 60_000)
     await settle(fleet, 60_000, 1000)
-    const scrape = async (): Promise<{ commits: number, events: number }> => {
+    const scrape = async (): Promise<{ commits: number, events: number, commands: number }> => {
       const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
-      return { commits: metric(t, 'slm_store_commits_total'), events: metric(t, 'slm_messages_in_total', 'kind="event') }
+      return { commits: metric(t, 'slm_store_commits_total'), events: metric(t, 'slm_messages_in_total', 'kind="event'), commands: metric(t, 'slm_messages_in_total', 'kind="command"') }
     }
+    const stored: Array<{ kind?: string, type: string, receivedAt: number }> = []
+    const follower = fleet.follow('n1', (c) => { stored.push(c) }, { heartbeats: true })
+    await follower.ready()
     const before = await scrape()
     expect(before.commits).toBeGreaterThan(0)
     const args = ['maintenance', 'enter', 'n2', '--type', 'planned', '--reason', 'metrics test', '--key', fleet.operatorKey]
@@ -68,7 +71,16 @@ describe('metrics', () => {
     const events = after.events - before.events
     expect(events).toBeGreaterThan(0)
     // At most one commit per events message from n2 (accepted, the transition, applied: one or
-    // two messages); the command n1 held rode along in the first, with no transaction of its own.
+    // two messages); the command, asked on n2's own socket, rode in the first, with no message
+    // and no transaction of its own.
     expect(after.commits - before.commits).toBeLessThanOrEqual(events)
+    expect(after.commands - before.commands).toBe(0)
+    // ...and n1 stored it, in the moment it stored the transition (not from anti-entropy later).
+    await follower.stop()
+    const command = stored.find((c) => c.kind === 'command' && c.type === 'maintenance_enter')
+    const transition = stored.find((c) => c.kind === 'event' && c.type === 'transition')
+    expect(command).toBeDefined()
+    expect(transition).toBeDefined()
+    expect(Math.abs(command!.receivedAt - transition!.receivedAt)).toBeLessThan(BYSTANDER_DELAY_MS)
   }, 120_000)
 })

@@ -262,6 +262,7 @@ export function sampleGossipMessages (): GossipMessage[] {
     { v, kind: 'heartbeat', heartbeat: briefOf({ ...sampleHeartbeat(), stable: stableHash(sampleHeartbeat()) }) },
     ...(Object.keys(SAMPLE_BODIES) as EventType[]).map((type): GossipMessage => ({ v, kind: 'event', event: sampleEvent(type) })),
     { v, kind: 'events', events: [sampleEvent('command_result', { seq: 7 }), sampleEvent('transition', { seq: 8 }), sampleEvent('command_result', { seq: 9 })] },
+    { v, kind: 'events', events: [sampleEvent('command_result', { seq: 7 }), sampleEvent('transition', { seq: 8 })], commands: [sampleCommand()] },
     { v, kind: 'command', command: sampleCommand({ action: 'role_define' }) }
   ]
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ValidationError } from '../../protocol/errors.js'
 import {
-  ACTION_PARAMS, validateCommand, validateDesiredCode, validateGossipMessage, validateHeartbeat,
+  ACTION_PARAMS, LIMITS, validateCommand, validateDesiredCode, validateGossipMessage, validateHeartbeat,
   validateMaintenanceWindow, validateNodeEvent, validateParams, validateRegister, validateRoleDefinition,
   validateSyncDigest, validateSyncRequest, validateTrustEntry, validateUnsignedNodeEvent
 } from '../../protocol/schema.js'
@@ -104,6 +104,16 @@ describe('schemas', () => {
   it('prefix paths with the caller-given location', () => {
     const err = expectCode(() => validateHeartbeat(sampleHeartbeat({ seq: -1 }), 'heartbeat'), ValidationError, 'ERR_VALIDATION')
     expect(err.path).toBe('heartbeat.seq')
+  })
+
+  it('take commands riding with events only as a non-empty list of at most LIMITS.gossipCommands valid ones', () => {
+    const events = [sampleEvent('transition')]
+    const msg = (commands: unknown): unknown => ({ v: PROTOCOL_VERSION, kind: 'events', events, commands })
+    expect(validateGossipMessage(msg([sampleCommand()]))).toEqual(msg([sampleCommand()]))
+    expect((thrown(() => validateGossipMessage(msg([]))) as ValidationError).path).toBe('commands')
+    expect((thrown(() => validateGossipMessage(msg(Array.from({ length: LIMITS.gossipCommands + 1 }, () => sampleCommand())))) as ValidationError).path).toBe('commands')
+    expect((thrown(() => validateGossipMessage(msg([{ ...sampleCommand(), extra: 1 }]))) as ValidationError).code).toBe('ERR_VALIDATION')
+    expect((thrown(() => validateGossipMessage({ v: PROTOCOL_VERSION, kind: 'event', event: events[0], commands: [sampleCommand()] })) as ValidationError).code).toBe('ERR_VALIDATION')
   })
 
   it('name the inner field of a gossip message', () => {

@@ -4,7 +4,7 @@
  * behaviour under test, not a performance figure.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { BystanderQueue, BYSTANDER_DELAY_MS, isBystander } from '../../../node/commands/bystander.js'
+import { BystanderQueue, BYSTANDER_DELAY_MS, isBystander, isOwnAction } from '../../../node/commands/bystander.js'
 import type { CommandEnvelope } from '../../../protocol/types.js'
 
 const self = { id: 'id-n1', name: 'n1', roles: ['web'], tags: ['eu'] }
@@ -29,6 +29,22 @@ describe('which copies a node may hold back', () => {
   it('a fleet write is never held, whatever it targets: every node applies it', () => {
     expect(isBystander(cmd('role_assign', { kind: 'nodes', nodes: ['n2'] }), self)).toBe(false)
     expect(isBystander(cmd('code_sync', { kind: 'role', role: 'db' }), self)).toBe(false)
+  })
+})
+
+describe('which local commands may ride with the events of their application', () => {
+  it('a node action for this node alone, by id or name', () => {
+    expect(isOwnAction(cmd('maintenance_enter', { kind: 'nodes', nodes: ['n1'] }), self)).toBe(true)
+    expect(isOwnAction(cmd('maintenance_exit', { kind: 'nodes', nodes: ['id-n1', 'n1'] }), self)).toBe(true)
+  })
+
+  it('not one that other members act on too, or a fleet write', () => {
+    expect(isOwnAction(cmd('maintenance_enter', { kind: 'nodes', nodes: ['n1', 'n2'] }), self)).toBe(false)
+    expect(isOwnAction(cmd('maintenance_enter', { kind: 'nodes', nodes: ['n2'] }), self)).toBe(false)
+    expect(isOwnAction(cmd('maintenance_enter', { kind: 'nodes', nodes: [] }), self)).toBe(false)
+    expect(isOwnAction(cmd('retire', { kind: 'role', role: 'web' }), self)).toBe(false)
+    expect(isOwnAction(cmd('admit', { kind: 'all' }), self)).toBe(false)
+    expect(isOwnAction(cmd('role_assign', { kind: 'nodes', nodes: ['n1'] }), self)).toBe(false)
   })
 })
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MAX_EVENTS_PER_MESSAGE, Outbox } from '../../../node/daemon/outbox.js'
-import type { NodeEvent } from '../../../protocol/types.js'
+import { MAX_COMMANDS_PER_MESSAGE, MAX_EVENTS_PER_MESSAGE, Outbox } from '../../../node/daemon/outbox.js'
+import type { CommandEnvelope, NodeEvent } from '../../../protocol/types.js'
 
 /** Only `seq` and whether it is a transition matter to the outbox. */
 const ev = (seq: number, type = 'command_result'): NodeEvent => ({ seq, type } as unknown as NodeEvent)
@@ -131,5 +131,62 @@ describe('Outbox', () => {
     expect(inside).toBe(4)
     expect(seqs(sent)).toEqual([[5, 6]])
     expect(box.announceable(6)).toBe(6)
+  })
+
+  describe('carried commands', () => {
+    /** Only the id matters to the outbox. */
+    const cmd = (id: string): CommandEnvelope => ({ id } as unknown as CommandEnvelope)
+    function carrier (maxHoldMs?: number): { box: Outbox, sent: Array<{ seqs: number[], ids: string[] }> } {
+      const sent: Array<{ seqs: number[], ids: string[] }> = []
+      const box = new Outbox({ send: (events, commands) => { sent.push({ seqs: events.map(e => e.seq), ids: commands.map(c => c.id) }) }, maxHoldMs })
+      return { box, sent }
+    }
+
+    it('go out with the events of the batch that applies them, in one message', async () => {
+      const { box, sent } = carrier()
+      box.carry(cmd('c1'))
+      expect(sent).toEqual([])
+      await box.batch(async () => {
+        box.publish(ev(1))
+        box.publish(ev(2, 'transition'))
+        box.publish(ev(3))
+      })
+      expect(sent).toEqual([{ seqs: [1, 2, 3], ids: ['c1'] }])
+    })
+
+    it('ride with the first of the messages a large batch is split into', async () => {
+      const { box, sent } = carrier()
+      box.carry(cmd('c1'))
+      await box.batch(async () => { for (let i = 1; i <= MAX_EVENTS_PER_MESSAGE + 1; i++) box.publish(ev(i)) })
+      expect(sent.map(m => [m.seqs.length, m.ids])).toEqual([[MAX_EVENTS_PER_MESSAGE, ['c1']], [1, []]])
+    })
+
+    it('go out alone once maxHoldMs passes with no events to ride with', async () => {
+      vi.useFakeTimers()
+      const { box, sent } = carrier(100)
+      box.carry(cmd('c1'))
+      await vi.advanceTimersByTimeAsync(99)
+      expect(sent).toEqual([])
+      await vi.advanceTimersByTimeAsync(1)
+      expect(sent).toEqual([{ seqs: [], ids: ['c1'] }])
+      box.publish(ev(1))
+      expect(sent).toEqual([{ seqs: [], ids: ['c1'] }, { seqs: [1], ids: [] }])
+    })
+
+    it('beyond one message\'s share go out alone, the rest with the events', async () => {
+      const { box, sent } = carrier()
+      const n = MAX_COMMANDS_PER_MESSAGE + 2
+      for (let i = 0; i < n; i++) box.carry(cmd(`c${i}`))
+      await box.batch(async () => { box.publish(ev(1)) })
+      expect(sent.map(m => [m.seqs, m.ids.length])).toEqual([[[], 2], [[1], MAX_COMMANDS_PER_MESSAGE]])
+      expect(sent.flatMap(m => m.ids).sort()).toEqual(Array.from({ length: n }, (_, i) => `c${i}`).sort())
+    })
+
+    it('go out on flush() (shutdown) even with nothing else held', () => {
+      const { box, sent } = carrier()
+      box.carry(cmd('c1'))
+      box.flush()
+      expect(sent).toEqual([{ seqs: [], ids: ['c1'] }])
+    })
   })
 })
