@@ -223,8 +223,8 @@ export class Daemon {
       applyNodeAction: async (cmd, issuer) => await applyNodeAction(this, cmd, issuer),
       onFleetChange: () => { this.reconciler?.poke() },
       // Out before we apply it, not after: the members then hold their copy (a bystander's) when
-      // the events of our transition arrive, and store both in one transaction.
-      // A node action for us alone rides with its application's events (Outbox.carry).
+      // the events of our transition arrive, and store both in one transaction. A node action for
+      // us alone rides in the message of those events instead (Outbox.carry).
       onStored: (cmd, source) => {
         if (source !== 'local') return
         if (isOwnAction(cmd, this.selfView())) this.outbox.carry(cmd)
