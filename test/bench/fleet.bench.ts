@@ -6,15 +6,16 @@
  *   own receivedAt); Serf, a user event's handler on its origin -> handlers on all N.
  * - detection: kill -9 of one member -> every survivor marked it unreachable / logged member-failed.
  * - idle RSS and CPU per process over the same window, from /proc, once every replica holds the
- *   same digest (admission has spread).
+ *   same digest (admission has spread); slm's again --settle-ms later, once the fleet has finished
+ *   what admitting every member set off (the first window is kept, comparable with earlier runs).
  * - idle soak (slm, at N = --soak-n): the fleet left alone for --soak-ms while every daemon's
  *   liveness changes are recorded; any `unreachable` (or `suspect`) of a live daemon is false.
  *   Its last --idle-ms are sampled for CPU again: a daemon runs for months, and in its first
  *   minutes V8 is still compiling the code an idle daemon runs (it runs rarely, so it tiers up
  *   slowly): the first figure includes that warm-up, this one is the steady state.
  *
- * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --heartbeat-interval MS (daemon default)
- *        --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick).
+ * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --settle-ms 30000 (0 skips; 0 with --quick)
+ *        --heartbeat-interval MS (daemon default)  --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick).
  */
 import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -30,6 +31,8 @@ import { serfDetection, serfPropagation, startSerfFleet } from './serf.js'
 interface Config {
   events: number
   idleMs: number
+  /** Wait after the first idle window before sampling the settled one (0: none). */
+  settleMs: number
   heartbeatIntervalMs?: number
   soakN: number
   soakMs: number
@@ -45,6 +48,12 @@ interface Figures {
   /** RssAnon: memory the process holds alone (RSS also counts shared file pages). */
   anonMiB: Summary | null
   cpuPercent: Summary | null
+  /**
+   * Idle CPU over a second window, --settle-ms after the first: a fleet that has just admitted
+   * every member is still finishing that (V8 compiling the paths it used, the last full
+   * heartbeats); the first window is kept so figures stay comparable with earlier runs.
+   */
+  cpuSettled: Summary | null
   /** Idle CPU over the soak's last idle window (warm JIT; observers attached). */
   cpuAfterSoak: Summary | null
   /** Liveness changes of live daemons to unreachable / suspect during the idle soak. */
@@ -53,7 +62,7 @@ interface Figures {
   notes: string[]
 }
 
-const empty = (): Figures => ({ propagation: null, lost: 0, detectFirst: null, detectAll: null, rssMiB: null, anonMiB: null, cpuPercent: null, cpuAfterSoak: null, falseUnreachable: null, falseSuspect: null, notes: [] })
+const empty = (): Figures => ({ propagation: null, lost: 0, detectFirst: null, detectAll: null, rssMiB: null, anonMiB: null, cpuPercent: null, cpuSettled: null, cpuAfterSoak: null, falseUnreachable: null, falseSuspect: null, notes: [] })
 const log = (s: string): void => { console.log(`  ${new Date().toISOString().slice(11, 19)} ${s}`) }
 /** The first line for the report's notes; the whole error (with a daemon's log tail) goes to the console now. */
 const why = (err: unknown): string => {
@@ -118,6 +127,10 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
     out.rssMiB = summarize(idle.map((s) => s.rssKiB / 1024))
     out.anonMiB = summarize(idle.map((s) => s.anonKiB / 1024))
     out.cpuPercent = summarize(idle.map((s) => s.cpuPercent))
+    if (cfg.settleMs > 0) {
+      await sleep(cfg.settleMs)
+      out.cpuSettled = summarize((await sampleIdle(fleet.nodes.map((x) => x.pid), cfg.idleMs)).map((s) => s.cpuPercent))
+    }
     obs = new Observers(fleet)
     await obs.ready()
     if (admitted) {
@@ -177,6 +190,7 @@ function rows (n: number, ours: Figures, serf: Figures): string[][] {
     line('private memory per process, mean (MiB)', ours.anonMiB?.mean, serf.anonMiB?.mean),
     line('idle CPU per process, mean (% core)', ours.cpuPercent?.mean, serf.cpuPercent?.mean, 2),
     line('idle CPU per process, max (% core)', ours.cpuPercent?.max, serf.cpuPercent?.max, 2),
+    ...(ours.cpuSettled === null ? [] : [line('idle CPU, settled: mean (% core)', ours.cpuSettled.mean, serf.cpuPercent?.mean, 2), line('idle CPU, settled: max (% core)', ours.cpuSettled.max, serf.cpuPercent?.max, 2)]),
     ...(ours.cpuAfterSoak === null ? [] : [line('idle CPU at the soak\'s end, mean (% core)', ours.cpuAfterSoak.mean, undefined, 2)]),
     ...(ours.falseUnreachable === null ? [] : [line('idle soak: false unreachable (count)', ours.falseUnreachable, undefined, 0)])
   ]
@@ -187,13 +201,15 @@ export async function run (opts: BenchOptions): Promise<string> {
   const cfg: Config = {
     events: numberFlag(opts.args, 'events', 20),
     idleMs: numberFlag(opts.args, 'idle-ms', opts.quick ? 10_000 : 20_000),
+    settleMs: numberFlag(opts.args, 'settle-ms', opts.quick ? 0 : 30_000),
     soakN: numberFlag(opts.args, 'soak-n', 30),
     soakMs: numberFlag(opts.args, 'soak-ms', opts.quick ? 0 : 600_000)
   }
   const hb = numberFlag(opts.args, 'heartbeat-interval', 0)
   if (hb > 0) cfg.heartbeatIntervalMs = hb
   const haveSlm = existsSync(slmBin()[1])
-  console.log(`sizes ${sizes.join(', ')}; ${cfg.events} events each; idle window ${cfg.idleMs / 1000} s; ` +
+  console.log(`sizes ${sizes.join(', ')}; ${cfg.events} events each; idle window ${cfg.idleMs / 1000} s` +
+    `${cfg.settleMs > 0 ? ` (and another ${cfg.settleMs / 1000} s after it, settled)` : ''}; ` +
     `slm heartbeat ${cfg.heartbeatIntervalMs ?? 'default'} ms, cpu health threshold off; ` +
     `Serf lan profile, user events not coalesced; ${cpus().length} cores`)
 
