@@ -50,10 +50,7 @@ export class Reconciler {
 
   /** Runs a tick soon (after a command or fleet change) without waiting for the interval. */
   poke (): void {
-    if (this.stopped) return
-    if (this.running) { this.again = true; return }
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => { void this.tick() }, 10)
+    if (this.mayStart()) this.timer = setTimeout(() => { void this.tick() }, 10)
   }
 
   /**
@@ -61,10 +58,15 @@ export class Reconciler {
    * one already running runs again after it instead.
    */
   async tickNow (): Promise<void> {
-    if (this.stopped) return
-    if (this.running) { this.again = true; return }
+    if (this.mayStart()) await this.tick()
+  }
+
+  /** Whether a tick may start now (the scheduled one is cancelled); one running is asked to run again. */
+  private mayStart (): boolean {
+    if (this.stopped) return false
+    if (this.running) { this.again = true; return false }
     clearTimeout(this.timer)
-    await this.tick()
+    return true
   }
 
   private async tick (): Promise<void> {

@@ -3,7 +3,7 @@
  * 3-node fleet — messages in/out, rejections by reason, peers, sync pulls, heartbeat lag, store size.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePorts, startFleet, type Fleet } from '../helpers/index.js'
+import { freePorts, startFleet, type Change, type Fleet } from '../helpers/index.js'
 import { admitAll, converge, settle } from '../helpers/measure.js'
 import { sleep } from '../helpers/wait.js'
 import { BYSTANDER_DELAY_MS } from '../../node/commands/bystander.js'
@@ -56,7 +56,7 @@ describe('metrics', () => {
       const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
       return { commits: metric(t, 'slm_store_commits_total'), events: metric(t, 'slm_messages_in_total', 'kind="event'), commands: metric(t, 'slm_messages_in_total', 'kind="command"') }
     }
-    const stored: Array<{ kind?: string, type: string, receivedAt: number }> = []
+    const stored: Change[] = []
     const follower = fleet.follow('n1', (c) => { stored.push(c) }, { heartbeats: true })
     await follower.ready()
     const before = await scrape()
@@ -77,10 +77,11 @@ describe('metrics', () => {
     expect(after.commands - before.commands).toBe(0)
     // ...and n1 stored it, in the moment it stored the transition (not from anti-entropy later).
     await follower.stop()
+    const n2 = fleet.node('n2').nodeId
     const command = stored.find((c) => c.kind === 'command' && c.type === 'maintenance_enter')
-    const transition = stored.find((c) => c.kind === 'event' && c.type === 'transition')
-    expect(command).toBeDefined()
-    expect(transition).toBeDefined()
+    const transition = stored.find((c) => c.kind === 'event' && c.type === 'transition' && c.origin === n2)
+    expect(command?.command).toMatchObject({ action: 'maintenance_enter', target: { kind: 'nodes', nodes: [n2] } })
+    expect(transition?.event).toMatchObject({ origin: n2, body: { to: 'maintenance_planned' } })
     expect(Math.abs(command!.receivedAt - transition!.receivedAt)).toBeLessThan(BYSTANDER_DELAY_MS)
   }, 120_000)
 })
