@@ -31,8 +31,8 @@ export function slotOf (id: string, slots: number): number {
 /**
  * The next beat: the first time after `now` on our slot's grid that is at least half an interval
  * after `lastBeatAt` (a beat made early, or a slot that moved as the fleet grew, does not bring
- * two beats close together). The gap between beats is then at most 1.5 intervals, well inside
- * the suspect window (3 intervals by default).
+ * two beats close together). The gap between beats is then at most 1.5 intervals (1.75 with
+ * beatHold below), well inside the suspect window (3 intervals by default).
  */
 export function nextBeatAt (now: number, lastBeatAt: number | undefined, intervalMs: number, slot: number, slots: number): number {
   const offset = (slot % slots) * intervalMs / slots
@@ -40,4 +40,24 @@ export function nextBeatAt (now: number, lastBeatAt: number | undefined, interva
   let at = now - since + intervalMs
   if (lastBeatAt !== undefined) while (at - lastBeatAt < intervalMs / 2) at += intervalMs
   return at
+}
+
+/**
+ * A state change spreading through the fleet goes before heartbeats. On a host shared by many
+ * daemons, a slot's burst of beats (each sent to every peer and checked by every receiver) that
+ * fell inside a transition's spread held the transition's last receivers back by 100-250 ms:
+ * the slowest tenth of propagation samples at 30 daemons had ~6 beats in their window, the
+ * fastest half none. So gossiped or published events quiet our beats for BEAT_QUIET_MS...
+ */
+export const BEAT_QUIET_MS = 250
+
+/** ...but a due beat is never held longer than this share of the interval (gaps stay < 1.75 intervals). */
+export const BEAT_HOLD_SHARE = 0.25
+
+/**
+ * How long to hold a beat due at `dueAt` while events spread (`quietUntil`): until the quiet ends,
+ * at most BEAT_HOLD_SHARE of the interval past the due time; 0 = beat now.
+ */
+export function beatHold (now: number, dueAt: number, quietUntil: number, intervalMs: number): number {
+  return Math.max(0, Math.min(quietUntil, dueAt + intervalMs * BEAT_HOLD_SHARE) - now)
 }

@@ -26,7 +26,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { EarliestTimer } from './earliest-timer.js'
-import { nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
+import { BEAT_QUIET_MS, beatHold, nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
 import { SelfLifecycle } from './self.js'
 import { IngestMarks } from './ingest-marks.js'
 import { Outbox } from './outbox.js'
@@ -94,6 +94,8 @@ export class Daemon {
   private readonly bystanders = new BystanderQueue((cmd) => { this.receiveGossiped(cmd) })
   /** Gossiped events on their way into the store: a heartbeat naming them is no reason to pull. */
   private readonly ingesting = new IngestMarks()
+  /** Until when our heartbeat waits for events that are spreading (beat-schedule.ts: beatHold). */
+  private quietUntil = 0
 
   constructor (config: DaemonConfig, opts: DaemonOptions = {}) {
     this.config = config
@@ -355,6 +357,7 @@ export class Daemon {
       for (const command of commands) this.publish({ v: PROTOCOL_VERSION, kind: 'command', command })
       return
     }
+    this.quietUntil = Date.now() + BEAT_QUIET_MS
     const msg: GossipMessage = events.length === 1 && commands.length === 0
       ? { v: PROTOCOL_VERSION, kind: 'event', event: events[0] }
       : { v: PROTOCOL_VERSION, kind: 'events', events, ...(commands.length > 0 ? { commands } : {}) }
@@ -525,11 +528,18 @@ export class Daemon {
     // On the fleet's grid, in our slot (beat-schedule.ts): receivers take a slot's beats at once.
     const slots = slotsFor(this.node.getPeers().length + 1)
     const now = Date.now()
-    const delay = nextBeatAt(now, this.store.lastBeat(this.id)?.at, this.config.heartbeatIntervalMs, slotOf(this.id, slots), slots) - now
-    this.heartbeatTimer = setTimeout(() => {
+    const interval = this.config.heartbeatIntervalMs
+    const due = nextBeatAt(now, this.store.lastBeat(this.id)?.at, interval, slotOf(this.id, slots), slots)
+    const fire = (): void => {
+      const hold = beatHold(Date.now(), due, this.quietUntil, interval)
+      if (hold > 0) {
+        this.heartbeatTimer = setTimeout(fire, hold)
+        return
+      }
       this.beat().catch((err) => { this.log.warn({ err: String(err) }, 'heartbeat failed') })
         .finally(() => { this.scheduleHeartbeat() })
-    }, delay)
+    }
+    this.heartbeatTimer = setTimeout(fire, due - now)
   }
 
   private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined, bytes = 0): void {
@@ -555,6 +565,7 @@ export class Daemon {
         // One origin per message: the validator checks it.
         const origin = events[0].origin
         const top = events.reduce((m, e) => Math.max(m, e.seq), 0)
+        this.quietUntil = Date.now() + BEAT_QUIET_MS
         this.ingesting.begin(origin, top)
         this.store.ingestEvents(events).then((r) => {
           if (r.gaps > 0) this.pullFrom(origin, source)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MEMBERS_PER_SLOT, nextBeatAt, slotOf, slotsFor } from '../../../node/daemon/beat-schedule.js'
+import { BEAT_HOLD_SHARE, BEAT_QUIET_MS, MEMBERS_PER_SLOT, beatHold, nextBeatAt, slotOf, slotsFor } from '../../../node/daemon/beat-schedule.js'
 
 const I = 5_000
 
@@ -47,5 +47,24 @@ describe('beat schedule', () => {
         expect(at - last).toBeLessThanOrEqual(1.5 * I)
       }
     }
+  })
+
+  it('holds a due beat while events spread, never past a quarter interval after it was due', () => {
+    const due = 1_700_000_000_000
+    // No events lately: beat when due.
+    expect(beatHold(due, due, 0, I)).toBe(0)
+    expect(beatHold(due, due, due, I)).toBe(0)
+    // Events arrived just before: wait until the quiet ends.
+    expect(beatHold(due, due, due + BEAT_QUIET_MS, I)).toBe(BEAT_QUIET_MS)
+    expect(beatHold(due + 100, due, due + BEAT_QUIET_MS, I)).toBe(BEAT_QUIET_MS - 100)
+    // A stream of events keeps extending the quiet: the hold stops at the cap all the same.
+    const cap = due + I * BEAT_HOLD_SHARE
+    for (let now = due; now < cap + 2 * BEAT_QUIET_MS; now += 50) {
+      const hold = beatHold(now, due, now + BEAT_QUIET_MS, I)
+      expect(now + hold).toBeLessThanOrEqual(Math.max(now, cap))
+      if (now >= cap) expect(hold).toBe(0)
+    }
+    // The gap between beats stays inside the suspect window (3 intervals by default).
+    expect(1.5 * I + I * BEAT_HOLD_SHARE).toBeLessThan(3 * I)
   })
 })
