@@ -20,3 +20,13 @@ export const MAX_JOBS_PER_COMMIT = 4096
 
 /** HLC of bootstrap trust entries: below every real stamp, so any signed command overrides them. */
 export const HLC_ZERO = '000000000000000-000000'
+
+/**
+ * Group commit: batches of at most this many writes commit synchronously on the event loop while
+ * the disk keeps up (writer.ts, SyncSmall); a burst (a store benchmark's 1,024 appends in flight)
+ * still overlaps CPU and fsync. A commit slower than SYNC_SLOW_MS sends the writer back to
+ * overlapped commits for SYNC_SLOW_BACKOFF batches.
+ */
+export const SYNC_MAX_JOBS = 32
+export const SYNC_SLOW_MS = 20
+export const SYNC_SLOW_BACKOFF = 200

@@ -15,7 +15,7 @@ import { PROTOCOL_VERSION, type CommandEnvelope, type EventBodies, type EventTyp
 import { DEFAULT_ROLES } from '../roles/index.js'
 import { ChangeFeed } from './changes.js'
 import * as cmds from './commands.js'
-import { DEFAULT_MAX_EVENTS_PER_ORIGIN, HLC_ZERO } from './constants.js'
+import { DEFAULT_MAX_EVENTS_PER_ORIGIN, HLC_ZERO, SYNC_MAX_JOBS, SYNC_SLOW_BACKOFF, SYNC_SLOW_MS } from './constants.js'
 import { emptyNode } from './derive.js'
 import { combine, itemHash } from './digest.js'
 import { applyEvent, eventsFrom, prune, sortEvents, type EventCtx } from './events.js'
@@ -92,7 +92,7 @@ export class LmdbStore extends ChangeFeed implements Store {
         },
         durable: async () => { if (OVERLAPPING_SYNC) await dbs.root.flushed },
         describe: async (err) => await storeWriteError(err, this.init.path)
-      })
+      }, { maxJobs: SYNC_MAX_JOBS, slowMs: SYNC_SLOW_MS, backoff: SYNC_SLOW_BACKOFF })
       this.localAlloc = this.maxSeq(this.c.localId)
       // After a migration that dropped them: rebuild the digests from a full scan, once.
       if (!hadDigests) await this.submit({ apply: () => { Object.assign(this.state.d, recompute(dbs)) } })

@@ -69,4 +69,73 @@ describe('group commit', () => {
     expect(await w.submit({ apply: () => 2 })).toBe(2)
     await root.close()
   })
+
+  describe('small batches committed synchronously', () => {
+    const hooksFor = (root: ReturnType<typeof open>, log: string[]) => ({
+      begin: () => {},
+      finish: () => {},
+      seal: () => { log.push('seal') },
+      commit: () => { log.push('publish') },
+      rollback: () => { log.push('rollback') },
+      durable: async () => { log.push('overlapped'); await root.flushed }
+    })
+
+    it('commits a small batch on the event loop, durable when it returns; a large one overlaps', async () => {
+      const root = open({ path: tempDir(), overlappingSync: true })
+      const log: string[] = []
+      const w = new GroupCommit(root, hooksFor(root, log), { maxJobs: 4, slowMs: 10_000, backoff: 5 })
+      expect(await w.submit({ apply: () => { root.put('a', 1); return 'a' } })).toBe('a')
+      expect(log).toEqual(['seal', 'publish']) // no overlapped sync was waited for
+      expect(root.get('a')).toBe(1)
+      log.length = 0
+      await Promise.all(Array.from({ length: 5 }, async (_, i) => await w.submit({ apply: () => { root.put(`b${i}`, i) } })))
+      expect(log).toEqual(['seal', 'overlapped', 'publish']) // five writes: over maxJobs
+      await w.drain()
+      await root.close()
+    })
+
+    it('keeps publication in commit order when a small batch follows an overlapped one', async () => {
+      const root = open({ path: tempDir(), overlappingSync: true })
+      const order: string[] = []
+      const w = new GroupCommit(root, hooksFor(root, []), { maxJobs: 2, slowMs: 10_000, backoff: 5 })
+      const big = Array.from({ length: 3 }, async (_, i) => { await w.submit({ apply: () => { root.put(`k${i}`, i) } }); order.push(`big${i}`) })
+      await Promise.resolve()
+      await Promise.resolve()
+      // Queued while the big batch syncs: it must not be acknowledged before the big one.
+      const small = w.submit({ apply: () => { root.put('s', 1) } }).then(() => { order.push('small') })
+      await Promise.all([...big, small])
+      expect(order.indexOf('small')).toBeGreaterThan(Math.max(order.indexOf('big0'), order.indexOf('big1'), order.indexOf('big2')))
+      await w.drain()
+      await root.close()
+    })
+
+    it('goes back to overlapped commits for a while after a slow synchronous one', async () => {
+      const root = open({ path: tempDir(), overlappingSync: true })
+      const log: string[] = []
+      // slowMs -1: every synchronous commit counts as slow.
+      const w = new GroupCommit(root, hooksFor(root, log), { maxJobs: 4, slowMs: -1, backoff: 2 })
+      const modes: string[] = []
+      for (let i = 0; i < 5; i++) {
+        log.length = 0
+        await w.submit({ apply: () => { root.put('k', i) } })
+        modes.push(log.includes('overlapped') ? 'overlapped' : 'sync')
+      }
+      expect(modes).toEqual(['sync', 'overlapped', 'overlapped', 'sync', 'overlapped'])
+      await w.drain()
+      await root.close()
+    })
+
+    it('a failing synchronous transaction rejects its jobs, rolls back, and the writer goes on', async () => {
+      const root = open({ path: tempDir(), overlappingSync: true })
+      const log: string[] = []
+      const w = new GroupCommit(root, hooksFor(root, log), { maxJobs: 4, slowMs: 10_000, backoff: 5 })
+      await expect(w.submit({ apply: () => { root.put('x', 1); throw new Error('boom') } })).rejects.toThrow('boom')
+      expect(log).toEqual(['rollback'])
+      expect(root.get('x')).toBeUndefined() // nothing of the failed batch was kept
+      expect(await w.submit({ apply: () => { root.put('y', 2); return 2 } })).toBe(2)
+      expect(root.get('y')).toBe(2)
+      await root.close()
+    })
+  })
 })
+
