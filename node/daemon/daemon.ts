@@ -357,7 +357,7 @@ export class Daemon {
       for (const command of commands) this.publish({ v: PROTOCOL_VERSION, kind: 'command', command })
       return
     }
-    this.quietUntil = Date.now() + BEAT_QUIET_MS
+    this.holdBeats()
     const msg: GossipMessage = events.length === 1 && commands.length === 0
       ? { v: PROTOCOL_VERSION, kind: 'event', event: events[0] }
       : { v: PROTOCOL_VERSION, kind: 'events', events, ...(commands.length > 0 ? { commands } : {}) }
@@ -523,6 +523,11 @@ export class Daemon {
     return { blocked: [...this.blocked] }
   }
 
+  /** Events are spreading (ours or a peer's): our next beat waits for them (beatHold). */
+  private holdBeats (): void {
+    this.quietUntil = Date.now() + BEAT_QUIET_MS
+  }
+
   private scheduleHeartbeat (): void {
     if (this.stopping) return
     // On the fleet's grid, in our slot (beat-schedule.ts): receivers take a slot's beats at once.
@@ -565,7 +570,7 @@ export class Daemon {
         // One origin per message: the validator checks it.
         const origin = events[0].origin
         const top = events.reduce((m, e) => Math.max(m, e.seq), 0)
-        this.quietUntil = Date.now() + BEAT_QUIET_MS
+        this.holdBeats()
         this.ingesting.begin(origin, top)
         this.store.ingestEvents(events).then((r) => {
           if (r.gaps > 0) this.pullFrom(origin, source)

@@ -4,6 +4,7 @@
  * returns; issue 2: >= 20,000 durable events/s). A job's promise resolves only after its
  * transaction is on disk. With overlapping sync the next transaction is built and committed while
  * the previous one syncs (CPU and fsync overlap); at most MAX_UNSYNCED commits wait at once.
+ * Small batches may instead commit and sync in one synchronous call (SyncSmall).
  */
 import type { RootDatabase } from 'lmdb'
 import { MAX_JOBS_PER_COMMIT } from './constants.js'
@@ -112,7 +113,7 @@ export class GroupCommit {
     while (this.queue.length > 0) {
       const jobs = this.queue.splice(0, MAX_JOBS_PER_COMMIT)
       const results: unknown[] = []
-      let inline = false
+      let inline: SyncSmall | null = null
       try {
         const prepared = jobs.map(j => j.prepare?.())
         if (prepared.some(p => p != null)) await Promise.all(prepared)
@@ -121,12 +122,11 @@ export class GroupCommit {
           for (const j of jobs) results.push(j.apply())
           this.hooks.finish()
         }
-        const s = this.syncSmall
-        inline = s != null && jobs.length <= s.maxJobs && syncing.length === 0 && this.committed >= this.overlapUntil
-        if (s != null && inline) {
+        inline = this.inlineFor(jobs.length, syncing.length)
+        if (inline != null) {
           const t0 = performance.now()
           this.root.transactionSync(body)
-          if (performance.now() - t0 > s.slowMs) this.overlapUntil = this.committed + 1 + s.backoff
+          if (performance.now() - t0 > inline.slowMs) this.overlapUntil = this.committed + 1 + inline.backoff
         } else {
           await this.root.transaction(body)
         }
@@ -137,7 +137,7 @@ export class GroupCommit {
         continue
       }
       // Syncs complete in commit order, so chaining on the previous one keeps publication ordered.
-      const flushed = inline ? Promise.resolve() : this.hooks.durable()
+      const flushed = inline != null ? Promise.resolve() : this.hooks.durable()
       const previous = syncing.at(-1) ?? Promise.resolve()
       const synced = previous.then(async () => { await flushed }).then(() => {
         this.hooks.commit()
@@ -152,6 +152,12 @@ export class GroupCommit {
         this.wake = null
       }
     }
+  }
+
+  /** The synchronous-commit settings when this batch may use them (SyncSmall), else null. */
+  private inlineFor (jobs: number, unsynced: number): SyncSmall | null {
+    const s = this.syncSmall
+    return s != null && jobs <= s.maxJobs && unsynced === 0 && this.committed >= this.overlapUntil ? s : null
   }
 
   private fail (jobs: Array<Job<any>>, err: unknown): void {
