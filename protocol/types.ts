@@ -420,3 +420,16 @@ export type GossipMessage =
    */
   | { v: number; kind: 'events'; events: NodeEvent[]; commands?: CommandEnvelope[] }
   | { v: number; kind: 'command'; command: CommandEnvelope }
+  /** A member's heartbeat on its way to its slot's relay (protocol/relayed-beat.ts). */
+  | { v: number; kind: 'beat'; beat: SignedBeat }
+  /** A relay's bundle: the heartbeats of its slot's members, each signed by its own node. */
+  | { v: number; kind: 'beats'; beats: SignedBeat[] }
+
+/**
+ * A heartbeat that may travel through another member: the bytes of its `heartbeat` gossip message
+ * (base64url) and its node's Ed25519 signature over them, so any receiver can check who wrote it.
+ */
+export interface SignedBeat {
+  hb: string
+  sig: string
+}

@@ -6,11 +6,13 @@
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { HybridClock, hlcMs } from '../../protocol/hlc.js'
+import { HybridClock, compareHlc, hlcMs } from '../../protocol/hlc.js'
 import { briefOf, fullBeatDue, stableHash, type FullBeatState } from '../../protocol/heartbeat.js'
 import { signEvent } from '../../protocol/sign.js'
+import { encodeGossip } from '../../protocol/codec.js'
+import { signBeat } from '../../protocol/relayed-beat.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
-import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent } from '../../protocol/types.js'
+import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent, type WireHeartbeat } from '../../protocol/types.js'
 import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
 import { BystanderQueue, CommandProcessor, isBystander, isOwnAction } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
@@ -27,6 +29,7 @@ import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { EarliestTimer } from './earliest-timer.js'
 import { BEAT_QUIET_MS, beatHold, nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
+import { BeatGatherer, beatTopic, relayable, relayOf, relayWaitMs } from './beat-relay.js'
 import { SelfLifecycle } from './self.js'
 import { IngestMarks } from './ingest-marks.js'
 import { Outbox } from './outbox.js'
@@ -96,6 +99,12 @@ export class Daemon {
   private readonly ingesting = new IngestMarks()
   /** Until when our heartbeat waits for events that are spreading (beat-schedule.ts: beatHold). */
   private quietUntil = 0
+  /** Our node key's signer (heartbeats that travel through a relay carry its signature). */
+  private sign!: (bytes: Uint8Array) => Uint8Array
+  /** As our slot's relay: the beats gathered for the next bundle (beat-relay.ts). */
+  private readonly gatherer = new BeatGatherer((beats) => { this.publish({ v: PROTOCOL_VERSION, kind: 'beats', beats }) })
+  /** Our last beat sent to a relay, published directly unless a bundle carries it in time. */
+  private relayWait: { hlc: string, timer: NodeJS.Timeout } | undefined
 
   constructor (config: DaemonConfig, opts: DaemonOptions = {}) {
     this.config = config
@@ -136,7 +145,7 @@ export class Daemon {
     const { privateKey } = await loadNodeKey(config.dir)
     const fleetKey = await loadFleetKey(config.fleetKeyFile)
     const seed = await readInitSeed(config.dir)
-    const sign = (await import('./signer.js')).nodeSigner(privateKey)
+    const sign = this.sign = (await import('./signer.js')).nodeSigner(privateKey)
     this.node = await createHost({
       privateKey,
       fleetKey,
@@ -203,7 +212,7 @@ export class Daemon {
 
     this.gossip = new Gossip({
       node: this.node,
-      onMessage: (msg, from, source, bytes) => { this.onGossip(msg, from, source, bytes) },
+      onMessage: (msg, from, source, bytes, beats) => { this.onGossip(msg, from, source, bytes, beats) },
       onReject: (reason) => { this.metrics.reject(reason) },
       onPublish: (kind, bytes) => { this.metrics.gossipOut(kind, bytes) }
     })
@@ -317,6 +326,8 @@ export class Daemon {
     this.bystanders.flush()
     this.stopping = true
     clearTimeout(this.heartbeatTimer)
+    clearTimeout(this.relayWait?.timer)
+    this.gatherer.stop()
     clearInterval(this.pruneTimer)
     this.lazyGossipCheck.cancel()
     for (const t of this.hangUpTimers.values()) clearTimeout(t)
@@ -492,9 +503,44 @@ export class Daemon {
     const full = fullBeatDue(hb.stable, this.fullBeat)
     if (full) Object.assign(this.fullBeat, { lastHash: hb.stable, sinceFull: 0, peerJoined: false })
     else this.fullBeat.sinceFull++
-    this.publish({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: full ? hb : briefOf(hb) })
+    this.sendBeat({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: full ? hb : briefOf(hb) })
     // What no event announces (a gossip stream closing on an open connection) is caught here.
     this.lazyGossipSoon()
+  }
+
+  /**
+   * Our heartbeat goes to our slot's relay (beat-relay.ts), or into our own bundle when we are the
+   * relay. Directly to every peer when no relay takes it, when it is too large to relay, or when
+   * no bundle carried it in time (relayWaitMs).
+   */
+  private sendBeat (msg: Extract<GossipMessage, { kind: 'heartbeat' }>): void {
+    if (this.stopping) return
+    clearTimeout(this.relayWait?.timer)
+    this.relayWait = undefined
+    const peers = this.node.getPeers().map((p) => p.toString())
+    const slots = slotsFor(peers.length + 1)
+    const relay = relayOf(this.id, peers, slots)
+    this.gossip.relayFor(relay === this.id ? beatTopic(slots, slotOf(this.id, slots)) : null)
+    const bytes = encodeGossip(msg)
+    if (peers.length === 0 || !relayable(bytes.byteLength)) {
+      this.publish(msg)
+      return
+    }
+    const beat = signBeat(bytes, this.sign)
+    if (relay === this.id) {
+      // Counted as the heartbeat it is; the bundle that carries it counts as `beats`.
+      this.metrics.gossipOut(trafficKind(msg), bytes.byteLength)
+      this.gatherer.add(beat)
+      return
+    }
+    const direct = (): void => {
+      if (this.relayWait?.hlc === msg.heartbeat.hlc) this.relayWait = undefined
+      this.publish(msg)
+    }
+    this.gossip.publish({ v: PROTOCOL_VERSION, kind: 'beat', beat }, beatTopic(slots, slotOf(this.id, slots)), trafficKind(msg)).then((sent) => {
+      if (sent === 0) direct()
+      else if (this.relayWait === undefined && !this.stopping) this.relayWait = { hlc: msg.heartbeat.hlc, timer: setTimeout(direct, relayWaitMs(this.config.heartbeatIntervalMs)) }
+    }, direct)
   }
 
   /** Beats now (after a lease or version change) instead of waiting for the interval. */
@@ -547,22 +593,21 @@ export class Daemon {
     this.heartbeatTimer = setTimeout(fire, due - now)
   }
 
-  private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined, bytes = 0): void {
+  private onGossip (msg: GossipMessage, from: string, source: PeerId | undefined, bytes = 0, beats: WireHeartbeat[] = []): void {
     if (this.muted.has(from) || (source != null && this.muted.has(source.toString()))) return
     this.metrics.gossipIn(trafficKind(msg), bytes)
     switch (msg.kind) {
-      case 'heartbeat': {
-        const hb = msg.heartbeat
-        try { this.clock.witness(hb.hlc) } catch { this.metrics.reject('clock_drift'); return }
-        // Sender's clock to our receipt: network and queueing delay plus clock skew.
-        this.metrics.heartbeatLag.observe(Math.max(0, Date.now() - hlcMs(hb.hlc)) / 1000)
-        if (this.store.lastBeat(hb.origin)?.hb.unconnected !== hb.unconnected) this.lazyGossipSoon()
-        this.store.applyHeartbeat(hb, Date.now()).catch((err) => { this.log.debug({ err: String(err) }, 'heartbeat not stored') })
-        this.peers.heard(hb.origin)
-        this.discovery.learn(hb.origin, hb.addrs)
-        if (this.ingesting.ahead(hb.origin, hb.seq, this.store.maxSeq(hb.origin))) this.pullFrom(hb.origin, source)
+      case 'heartbeat':
+        this.onHeartbeat(msg.heartbeat, source)
         break
-      }
+      case 'beat':
+        // A slot-mate's beat, for the bundle we send as its relay (checked: gossip.ts openRelayed).
+        this.gatherer.add(msg.beat)
+        this.onRelayed(beats, source)
+        break
+      case 'beats':
+        this.onRelayed(beats, source)
+        break
       case 'event':
       case 'events': {
         const events: NodeEvent[] = msg.kind === 'event' ? [msg.event] : msg.events
@@ -588,6 +633,37 @@ export class Daemon {
         this.onCommand(msg.command)
         break
     }
+  }
+
+  /** Heartbeats that came through a relay (or to us as one), checked by gossip.ts openRelayed. */
+  private onRelayed (beats: WireHeartbeat[], source: PeerId | undefined): void {
+    for (const hb of beats) {
+      if (hb.origin === this.id) {
+        if (this.relayWait !== undefined && compareHlc(hb.hlc, this.relayWait.hlc) >= 0) {
+          clearTimeout(this.relayWait.timer)
+          this.relayWait = undefined
+        }
+        continue
+      }
+      // A copy we already hold (a second relay's, or the direct one) says nothing new.
+      const prev = this.store.lastBeat(hb.origin)
+      if (this.muted.has(hb.origin) || (prev !== undefined && compareHlc(hb.hlc, prev.hb.hlc) <= 0)) continue
+      // A member killed just after its beat reached the relay: that beat, arriving after our link
+      // to the member closed, is older than the close and must not make the member alive again.
+      if (this.peers.lostWithin(hb.origin, relayWaitMs(this.config.heartbeatIntervalMs))) continue
+      this.onHeartbeat(hb, source)
+    }
+  }
+
+  private onHeartbeat (hb: WireHeartbeat, source: PeerId | undefined): void {
+    try { this.clock.witness(hb.hlc) } catch { this.metrics.reject('clock_drift'); return }
+    // Sender's clock to our receipt: network and queueing delay plus clock skew.
+    this.metrics.heartbeatLag.observe(Math.max(0, Date.now() - hlcMs(hb.hlc)) / 1000)
+    if (this.store.lastBeat(hb.origin)?.hb.unconnected !== hb.unconnected) this.lazyGossipSoon()
+    this.store.applyHeartbeat(hb, Date.now()).catch((err) => { this.log.debug({ err: String(err) }, 'heartbeat not stored') })
+    this.peers.heard(hb.origin)
+    this.discovery.learn(hb.origin, hb.addrs)
+    if (this.ingesting.ahead(hb.origin, hb.seq, this.store.maxSeq(hb.origin))) this.pullFrom(hb.origin, source)
   }
 
   /** A gossiped command: a bystander's copy waits for the events it causes (bystander.ts). */

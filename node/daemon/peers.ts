@@ -69,6 +69,12 @@ export class PeerTracker {
     this.evaluateOne(id)
   }
 
+  /** Our last connection to `id` closed less than `ms` ago and none is open now. */
+  lostWithin (id: string, ms: number): boolean {
+    const p = this.peers.get(id)
+    return p != null && !p.connected && p.disconnectedAt != null && this.now() - p.disconnectedAt < ms
+  }
+
   isConnected (id: string): boolean {
     return this.peers.get(id)?.connected ?? false
   }

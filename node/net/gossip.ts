@@ -8,16 +8,21 @@
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import { decodeGossip, encodeGossip } from '../../protocol/codec.js'
+import { SignatureError } from '../../protocol/errors.js'
 import { isFull } from '../../protocol/heartbeat.js'
+import { openBeat } from '../../protocol/relayed-beat.js'
 import { nodePublicKeyFromId, verifyEvent } from '../../protocol/sign.js'
-import type { GossipMessage, NodeEvent } from '../../protocol/types.js'
+import type { GossipMessage, NodeEvent, WireHeartbeat } from '../../protocol/types.js'
 import type { SlmLibp2p } from './host.js'
 import { FLEET_TOPIC } from './constants.js'
 
 export interface GossipComponents {
   node: SlmLibp2p
-  /** Called for each accepted message, after validation; `bytes` is its encoded size. */
-  onMessage: (msg: GossipMessage, from: string, propagationSource: PeerId | undefined, bytes: number) => void
+  /**
+   * Called for each accepted message, after validation; `bytes` is its encoded size. `beats` are
+   * the checked heartbeats inside a `beat` or `beats` message (empty for other kinds).
+   */
+  onMessage: (msg: GossipMessage, from: string, propagationSource: PeerId | undefined, bytes: number, beats: WireHeartbeat[]) => void
   /** Counted rejections: reason is a stable label for metrics. */
   onReject: (reason: string, from: string) => void
   /** Each publish of ours, by `trafficKind`. */
@@ -29,7 +34,8 @@ export function trafficKind (msg: GossipMessage): string {
   return msg.kind === 'heartbeat' && !isFull(msg.heartbeat) ? 'heartbeat_brief' : msg.kind
 }
 
-export type RejectReason = 'undecodable' | 'unsigned' | 'origin_mismatch' | 'bad_event_signature' | 'too_large'
+export type RejectReason = 'undecodable' | 'unsigned' | 'origin_mismatch' | 'bad_event_signature' | 'too_large' |
+  'bad_beat' | 'bad_beat_signature' | 'wrong_topic'
 
 /** Pure check of a decoded message against the peer that signed the gossip envelope. */
 export function checkOrigin (msg: GossipMessage, signer: string): RejectReason | null {
@@ -44,7 +50,35 @@ export function checkOrigin (msg: GossipMessage, signer: string): RejectReason |
       // Operator commands are self-authenticating (Ed25519 by the operator) and any peer may relay
       // them; their signature and authority are checked where they are applied.
       return null
+    case 'beat':
+    case 'beats':
+      // Each heartbeat inside carries its own node's signature: openRelayed checks them.
+      return null
   }
+}
+
+/**
+ * The heartbeats inside a `beat` (a member's own, on its way to its relay: it must be the
+ * signer's) or a `beats` bundle, each checked against its node's signature; a reason if any
+ * fails. An honest relay checked every beat it bundled, so one bad beat rejects the bundle.
+ */
+export function openRelayed (msg: Extract<GossipMessage, { kind: 'beat' | 'beats' }>, signer: string): WireHeartbeat[] | RejectReason {
+  const signed = msg.kind === 'beat' ? [msg.beat] : msg.beats
+  const out: WireHeartbeat[] = []
+  for (const beat of signed) {
+    try {
+      out.push(openBeat(beat))
+    } catch (err) {
+      return err instanceof SignatureError ? 'bad_beat_signature' : 'bad_beat'
+    }
+  }
+  if (msg.kind === 'beat' && out[0].origin !== signer) return 'origin_mismatch'
+  return out
+}
+
+/** `beat` messages travel on beat topics only, everything else on the fleet topic. */
+function onRightTopic (msg: GossipMessage, topic: string): boolean {
+  return (msg.kind === 'beat') === (topic !== FLEET_TOPIC)
 }
 
 /** Every event is the signer's own and carries the signer's valid signature. */
@@ -61,7 +95,9 @@ function checkEvents (events: NodeEvent[], signer: string): RejectReason | null 
 
 export class Gossip {
   private readonly c: GossipComponents
-  private readonly decoded = new WeakMap<Message, GossipMessage>()
+  private readonly decoded = new WeakMap<Message, { msg: GossipMessage, beats: WireHeartbeat[] }>()
+  /** The beat topic we relay for, if any (node/daemon/beat-relay.ts). */
+  private beatTopic: string | null = null
 
   constructor (components: GossipComponents) {
     this.c = components
@@ -72,11 +108,12 @@ export class Gossip {
     pubsub.topicValidators.set(FLEET_TOPIC, (_peer, message) => this.validate(message))
     pubsub.addEventListener('gossipsub:message', (evt) => {
       const { msg, propagationSource } = evt.detail
-      if (msg.topic !== FLEET_TOPIC || msg.type !== 'signed') return
-      const decoded = this.decoded.get(msg) ?? safeDecode(msg.data)
+      if ((msg.topic !== FLEET_TOPIC && msg.topic !== this.beatTopic) || msg.type !== 'signed') return
+      // Validation ran first and kept what it decoded; a message it never saw is not ours to take.
+      const decoded = this.decoded.get(msg)
       if (decoded == null) return
       try {
-        this.c.onMessage(decoded, msg.from.toString(), propagationSource, msg.data.byteLength)
+        this.c.onMessage(decoded.msg, msg.from.toString(), propagationSource, msg.data.byteLength, decoded.beats)
       } catch (err) {
         this.c.onReject('handler_error', msg.from.toString())
       }
@@ -86,14 +123,35 @@ export class Gossip {
 
   stop (): void {
     const { pubsub } = this.c.node.services
+    this.relayFor(null)
     pubsub.topicValidators.delete(FLEET_TOPIC)
     try { pubsub.unsubscribe(FLEET_TOPIC) } catch {}
   }
 
-  async publish (msg: GossipMessage): Promise<void> {
+  /** Subscribes to `topic` as its relay (null: none), leaving the one we relayed for before. */
+  relayFor (topic: string | null): void {
+    if (topic === this.beatTopic) return
+    const { pubsub } = this.c.node.services
+    if (this.beatTopic != null) {
+      pubsub.topicValidators.delete(this.beatTopic)
+      try { pubsub.unsubscribe(this.beatTopic) } catch {}
+    }
+    this.beatTopic = topic
+    if (topic != null) {
+      pubsub.topicValidators.set(topic, (_peer, message) => this.validate(message))
+      pubsub.subscribe(topic)
+    }
+  }
+
+  /**
+   * Publishes on the fleet topic, or on `topic`; resolves to the number of peers it was sent to.
+   * `kind` names it in the traffic counts (a beat counts as the heartbeat it carries).
+   */
+  async publish (msg: GossipMessage, topic = FLEET_TOPIC, kind = trafficKind(msg)): Promise<number> {
     const bytes = encodeGossip(msg)
-    this.c.onPublish?.(trafficKind(msg), bytes.byteLength)
-    await this.c.node.services.pubsub.publish(FLEET_TOPIC, bytes)
+    this.c.onPublish?.(kind, bytes.byteLength)
+    const { recipients } = await this.c.node.services.pubsub.publish(topic, bytes)
+    return recipients.length
   }
 
   private validate (message: Message): TopicValidatorResult {
@@ -109,16 +167,18 @@ export class Gossip {
       this.c.onReject(err?.code === 'ERR_TOO_LARGE' ? 'too_large' : 'undecodable', from)
       return TopicValidatorResult.Reject
     }
-    const reason = checkOrigin(decoded, from)
-    if (reason != null) {
-      this.c.onReject(reason, from)
+    if (!onRightTopic(decoded, message.topic)) {
+      this.c.onReject('wrong_topic', from)
       return TopicValidatorResult.Reject
     }
-    this.decoded.set(message, decoded)
+    const reason = checkOrigin(decoded, from)
+    const beats = decoded.kind === 'beat' || decoded.kind === 'beats' ? openRelayed(decoded, from) : []
+    const rejected = reason ?? (typeof beats === 'string' ? beats : null)
+    if (rejected != null) {
+      this.c.onReject(rejected, from)
+      return TopicValidatorResult.Reject
+    }
+    this.decoded.set(message, { msg: decoded, beats: beats as WireHeartbeat[] })
     return TopicValidatorResult.Accept
   }
-}
-
-function safeDecode (data: Uint8Array): GossipMessage | null {
-  try { return decodeGossip(data) } catch { return null }
 }

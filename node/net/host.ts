@@ -37,6 +37,8 @@ export interface HostInit {
 export type SlmLibp2p = Libp2p<{ pubsub: GossipSub, identify: unknown }>
 
 const IDONTWANT_MIN_BYTES = 64 * 1024
+/** Idle time before the kernel starts keepalive probes on a peer's socket. */
+const TCP_KEEPALIVE_MS = 60_000
 /** Mesh degree 0: publish goes to every connected peer, nothing is pushed on by relays. */
 const NO_MESH = { D: 0, Dlo: 0, Dhi: 0, Dout: 0, Dscore: 0 }
 
@@ -54,7 +56,17 @@ export async function createHost (init: HostInit): Promise<SlmLibp2p> {
     privateKey: init.privateKey,
     start: false,
     addresses: { listen: init.listen },
-    transports: [tcp()],
+    // @libp2p/tcp closes a socket after 2 minutes without a byte either way. With beat relays
+    // (node/daemon/beat-relay.ts) two members that are not relays exchange nothing while the
+    // fleet is idle, so every such link was cut and redialled every two minutes (a liveness and
+    // full-heartbeat storm). Dead links are found as before: a member's heartbeats stop and the
+    // daemon hangs up (Daemon.hangUp); the kernel's keepalive probes idle sockets too.
+    transports: [tcp({
+      inboundSocketInactivityTimeout: 0,
+      outboundSocketInactivityTimeout: 0,
+      dialOpts: { keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS },
+      listenOpts: { keepAlive: true, keepAliveInitialDelay: TCP_KEEPALIVE_MS }
+    })],
     connectionProtector: fleetKeyProtector({ psk: init.fleetKey }),
     connectionEncrypters: [noise({ crypto: noiseCrypto })],
     // Yamux pings every connection both ways every 30 s: at 30 members that was a third of the

@@ -30,6 +30,10 @@ export const LIMITS = {
   gossipEvents: 64,
   /** Commands riding with the events of their application in one `events` gossip message. */
   gossipCommands: 16,
+  /** Heartbeats in one relay's `beats` bundle (a slot is ~10 members). */
+  bundleBeats: 64,
+  /** One relayed heartbeat's base64url bytes: a larger heartbeat goes out directly instead. */
+  beatChars: 128 * 1024,
   syncHave: 50_000,
   digestOrigins: 10_000
 } as const

@@ -3,8 +3,8 @@
  * are bounded so one peer cannot make another buffer an unbounded answer.
  */
 import { z } from 'zod'
-import type { GossipMessage, SyncDigest, SyncRequest, SyncResponse } from '../types.js'
-import { LIMITS, count, hash, list, nodeId, record, text, ulid, version } from './common.js'
+import type { GossipMessage, SignedBeat, SyncDigest, SyncRequest, SyncResponse } from '../types.js'
+import { LIMITS, count, hash, list, nodeId, record, signature, text, ulid, version } from './common.js'
 import { commandEnvelopeSchema } from './command.js'
 import { nodeEventSchema } from './event.js'
 import { registerKey, registerSchema } from './fleet.js'
@@ -35,9 +35,17 @@ export const syncResponseSchema: z.ZodType<SyncResponse> = z.discriminatedUnion(
   z.strictObject({ v: version, kind: z.literal('error'), code: text(64), message: text(LIMITS.comment) })
 ])
 
+/** A heartbeat's gossip message bytes and its node's signature (protocol/relayed-beat.ts). */
+export const signedBeatSchema: z.ZodType<SignedBeat> = z.strictObject({
+  hb: z.string().min(1).max(LIMITS.beatChars, { error: `at most ${LIMITS.beatChars} characters` }).regex(/^[A-Za-z0-9_-]+$/, { error: 'expected base64url' }),
+  sig: signature
+})
+
 export const gossipMessageSchema: z.ZodType<GossipMessage> = z.discriminatedUnion('kind', [
   z.strictObject({ v: version, kind: z.literal('heartbeat'), heartbeat: wireHeartbeatSchema }),
   z.strictObject({ v: version, kind: z.literal('event'), event: nodeEventSchema }),
   z.strictObject({ v: version, kind: z.literal('events'), events: list(nodeEventSchema, LIMITS.gossipEvents).min(1), commands: list(commandEnvelopeSchema, LIMITS.gossipCommands).min(1).optional() }),
-  z.strictObject({ v: version, kind: z.literal('command'), command: commandEnvelopeSchema })
+  z.strictObject({ v: version, kind: z.literal('command'), command: commandEnvelopeSchema }),
+  z.strictObject({ v: version, kind: z.literal('beat'), beat: signedBeatSchema }),
+  z.strictObject({ v: version, kind: z.literal('beats'), beats: list(signedBeatSchema, LIMITS.bundleBeats).min(1) })
 ])

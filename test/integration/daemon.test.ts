@@ -133,6 +133,47 @@ describe('slm daemon fleet on loopback', () => {
       { timeoutMs: 30_000, what: 'n4 alive again on n1' })
   })
 
+  it('heartbeats travel through one relay per slot, and killing the relay leaves every other member alive', async () => {
+    await converge(fleet, 60_000)
+    // Five members are one beat slot; its relay is the lowest node id (node/daemon/beat-relay.ts).
+    const byId = [...fleet.nodes].sort((a, b) => a.nodeId < b.nodeId ? -1 : 1)
+    const [relay, next] = byId
+    const others = byId.slice(1).map((n) => n.name)
+    const inbound = async (name: string): Promise<Record<string, { messages: number }>> => (await fleet.status(name)).traffic.gossipIn
+    const count = (t: Record<string, { messages: number }>, ...kinds: string[]): number => kinds.reduce((sum, k) => sum + (t[k]?.messages ?? 0), 0)
+    const before = new Map(await Promise.all(fleet.nodes.map(async (n) => [n.name, await inbound(n.name)] as const)))
+    await sleep(3000)
+    const since = async (name: string, ...kinds: string[]): Promise<number> => count(await inbound(name), ...kinds) - count(before.get(name)!, ...kinds)
+    // 500 ms beats: ~6 from each of four members in 3 s reach the relay, and one bundle an interval leaves it.
+    expect(await since(relay.name, 'beat')).toBeGreaterThanOrEqual(4 * 3)
+    for (const name of others) {
+      const bundles = await since(name, 'beats')
+      expect(bundles).toBeGreaterThanOrEqual(3)
+      expect(await since(name, 'beat')).toBe(0)
+      expect(await since(name, 'heartbeat', 'heartbeat_brief')).toBeLessThan(bundles)
+    }
+
+    // The relay dies: its slot-mates' beats go straight out until the next lowest id relays, and
+    // no survivor ever looks suspect to another.
+    const changes: string[] = []
+    const follows = others.map((name) => fleet.follow(name, (c) => {
+      if (c.kind === 'liveness' && c.origin !== relay.nodeId) changes.push(`${name} saw ${String(c.origin)} ${String(c.liveness)}`)
+    }, { heartbeats: true }))
+    for (const f of follows) await f.ready(10_000)
+    const nextBefore = count(await inbound(next.name), 'beat')
+    await fleet.kill(relay.name, 'SIGKILL')
+    for (const name of others) {
+      await fleet.waitFor(async () => (await fleet.nodesOf(name)).find((n: any) => n.id === relay.nodeId).liveness === 'unreachable',
+        { timeoutMs: 30_000, intervalMs: 200, what: `${relay.name} unreachable on ${name}` })
+    }
+    await sleep(3000)
+    for (const f of follows) await f.stop()
+    expect(changes).toEqual([])
+    expect(count(await inbound(next.name), 'beat') - nextBefore).toBeGreaterThanOrEqual(3 * 3)
+    await fleet.start(relay.name)
+    await converge(fleet, 60_000)
+  }, 150_000)
+
   it('a member gone silent (SIGSTOP: its sockets stay open) is hung up on once unreachable, and rejoins after SIGCONT', async () => {
     await converge(fleet, 60_000)
     const n2 = fleet.node('n2')
@@ -176,7 +217,8 @@ describe('slm daemon fleet on loopback', () => {
       { timeoutMs: 20_000, intervalMs: 250, what: 'lazy gossip off on every node of a fully connected fleet' })
 
     // n3 refuses connections with n1 but still takes n1's gossip when relayed: n1's heartbeats can
-    // reach n3 only through the lazy gossip (IHAVE/IWANT) of the three peers both share.
+    // reach n3 only through the lazy gossip (IHAVE/IWANT) of the three peers both share, or in the
+    // bundle of a beat relay (node/daemon/beat-relay.ts) that both are connected to.
     const n1 = fleet.node('n1').nodeId
     const block = async (peers: string[]): Promise<void> => {
       const client = await ControlClient.connect(join(fleet.node('n3').dir, 'control.sock'))

@@ -8,10 +8,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION } from '../../protocol/types.js'
 import { encodeGossip } from '../../protocol/codec.js'
+import { signBeat } from '../../protocol/relayed-beat.js'
+import { nodeSigner } from '../../node/daemon/signer.js'
+import { beatTopic } from '../../node/daemon/beat-relay.js'
 import { loadFleetKey } from '../../node/identity/index.js'
 import { createHost, FLEET_TOPIC, type SlmLibp2p } from '../../node/net/index.js'
 import type { Heartbeat } from '../../protocol/types.js'
-import { slm, spawnDaemon, startFleet, waitReady, type Fleet } from '../helpers/index.js'
+import { sleep, slm, spawnDaemon, startFleet, waitReady, type Fleet } from '../helpers/index.js'
 import { terminate } from '../helpers/procs.js'
 import { testConfig } from './test-config.js'
 
@@ -75,6 +78,66 @@ describe('hostile and foreign peers', () => {
     expect(nodes.find((n: any) => n.id === n2)?.name).toBe('n2')
     expect(nodes.some((n: any) => n.name === 'forged')).toBe(false)
     expect(nodes.some((n: any) => n.id === rogue!.peerId.toString())).toBe(false)
+  })
+
+  it('rejects and counts forged beats in a relay bundle and beats on the wrong topic', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const before = (await fleet.status('n1')).rejections ?? {}
+    const relay = await createHost({ privateKey: key, fleetKey: await loadFleetKey(`${fleet.node('n1').dir}/fleet.key`), listen: ['/ip4/127.0.0.1/tcp/0'] })
+    try {
+      await relay.start()
+      relay.services.pubsub.subscribe(FLEET_TOPIC)
+      await relay.dial(multiaddr(fleet.node('n1').addr))
+      await fleet.waitFor(() => relay.services.pubsub.getSubscribers(FLEET_TOPIC).length > 0, { timeoutMs: 15_000, what: 'the second rogue on the topic' })
+      const sign = nodeSigner(key)
+      const n2 = fleet.node('n2').nodeId
+      const own = signBeat(encodeGossip({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: heartbeat(relay.peerId.toString()) }), sign)
+      // n2's heartbeat, signed by the rogue: as relays do not sign for their members, it is caught.
+      const forged = signBeat(encodeGossip({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: heartbeat(n2) }), sign)
+      await relay.services.pubsub.publish(FLEET_TOPIC, encodeGossip({ v: PROTOCOL_VERSION, kind: 'beats', beats: [own, forged] }))
+      // A member's beat belongs on its slot's topic, not the fleet's.
+      await relay.services.pubsub.publish(FLEET_TOPIC, encodeGossip({ v: PROTOCOL_VERSION, kind: 'beat', beat: own }))
+      const after = await fleet.waitFor(async () => {
+        const r = (await fleet.status('n1')).rejections ?? {}
+        return (r.bad_beat_signature ?? 0) > (before.bad_beat_signature ?? 0) && (r.wrong_topic ?? 0) > (before.wrong_topic ?? 0) ? r : null
+      }, { timeoutMs: 15_000, what: 'n1 counting the forged beat and the misplaced one' })
+      expect(after.bad_beat_signature - (before.bad_beat_signature ?? 0)).toBe(1)
+      expect(after.wrong_topic - (before.wrong_topic ?? 0)).toBe(1)
+      const nodes = await fleet.nodesOf('n1')
+      expect(nodes.find((n: any) => n.id === n2)?.name).toBe('n2')
+      // The bundle was refused as a whole: not even the rogue's own (valid) beat was taken.
+      expect(nodes.some((n: any) => n.id === relay.peerId.toString())).toBe(false)
+    } finally {
+      await relay.stop()
+    }
+  })
+
+  it('a peer that takes the beats it should relay and drops them delays them, never silences a member', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const sink = await createHost({ privateKey: key, fleetKey: await loadFleetKey(`${fleet.node('n1').dir}/fleet.key`), listen: ['/ip4/127.0.0.1/tcp/0'] })
+    try {
+      await sink.start()
+      // Two members and the sink are one beat slot; whatever relayOf names, every member's beat
+      // reaches the sink, which drops it.
+      sink.services.pubsub.subscribe(FLEET_TOPIC)
+      sink.services.pubsub.subscribe(beatTopic(1, 0))
+      await sink.dial(multiaddr(fleet.node('n1').addr))
+      await sink.dial(multiaddr(fleet.node('n2').addr))
+      await fleet.waitFor(() => sink.services.pubsub.getSubscribers(FLEET_TOPIC).length >= 2, { timeoutMs: 15_000, what: 'the sink connected to both members' })
+      const n2 = fleet.node('n2').nodeId
+      const changes: string[] = []
+      const f = fleet.follow('n1', (c) => { if (c.kind === 'liveness' && c.origin === n2) changes.push(String(c.liveness)) }, { heartbeats: true })
+      await f.ready(10_000)
+      let delivered = 0
+      sink.services.pubsub.addEventListener('gossipsub:message', (evt) => { if (evt.detail.msg.topic === beatTopic(1, 0)) delivered++ })
+      await sleep(5000)
+      await f.stop()
+      expect(delivered).toBeGreaterThan(0)
+      expect(changes).toEqual([])
+      expect((await fleet.nodesOf('n1')).find((n: any) => n.id === n2)?.liveness).toBe('alive')
+    } finally {
+      await sink.stop()
+    }
   })
 
   it('a daemon with a different fleet key cannot join', async () => {

@@ -10,7 +10,7 @@ import type { Path } from './helpers.js'
 
 const DISCRIMINATORS = new Set(['kind', 'type', 'action', 'v'])
 const TAGS = [
-  'heartbeat', 'event', 'command', 'digest', 'events', 'commands', 'registers', 'error',
+  'heartbeat', 'event', 'command', 'digest', 'events', 'commands', 'registers', 'error', 'beat', 'beats',
   'all', 'nodes', 'role', 'tag', 'tcp', 'http', ...EVENT_TYPES, ...ACTIONS
 ]
 

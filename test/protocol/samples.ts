@@ -9,12 +9,14 @@ import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { createPrivateKey } from 'node:crypto'
 import { operatorPublicKeyFromPem, signCommand, signEvent, type OperatorKeyPair } from '../../protocol/sign.js'
 import { briefOf, stableHash } from '../../protocol/heartbeat.js'
+import { encodeGossip } from '../../protocol/codec.js'
+import { signBeat } from '../../protocol/relayed-beat.js'
 import {
   ACTIONS, PROTOCOL_VERSION,
   type Action, type ActionParams, type CommandEnvelope, type DesiredCode, type DetectedRole,
   type EventBodies, type EventType, type GossipMessage, type Health, type Heartbeat, type Lease,
   type MaintenanceWindow, type NodeEvent, type Register, type RoleDefinition, type SyncDigest,
-  type SyncRequest, type SyncResponse, type TrustEntry, type UnsignedCommand, type UnsignedNodeEvent
+  type SignedBeat, type SyncRequest, type SyncResponse, type TrustEntry, type UnsignedCommand, type UnsignedNodeEvent
 } from '../../protocol/types.js'
 
 export const SHA_A = 'a'.repeat(40)
@@ -263,8 +265,15 @@ export function sampleGossipMessages (): GossipMessage[] {
     ...(Object.keys(SAMPLE_BODIES) as EventType[]).map((type): GossipMessage => ({ v, kind: 'event', event: sampleEvent(type) })),
     { v, kind: 'events', events: [sampleEvent('command_result', { seq: 7 }), sampleEvent('transition', { seq: 8 }), sampleEvent('command_result', { seq: 9 })] },
     { v, kind: 'events', events: [sampleEvent('command_result', { seq: 7 }), sampleEvent('transition', { seq: 8 })], commands: [sampleCommand()] },
-    { v, kind: 'command', command: sampleCommand({ action: 'role_define' }) }
+    { v, kind: 'command', command: sampleCommand({ action: 'role_define' }) },
+    { v, kind: 'beat', beat: sampleBeat() },
+    { v, kind: 'beats', beats: [sampleBeat(), sampleBeat(NODE_B)] }
   ]
+}
+
+/** A heartbeat signed for a relay to carry (protocol/relayed-beat.ts). */
+export function sampleBeat (key: NodeKey = NODE_A): SignedBeat {
+  return signBeat(encodeGossip({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: sampleHeartbeat({ origin: key.nodeId }) }), key.sign)
 }
 
 /** Valid inputs for every exported `validateX` of protocol/schema.ts but validateParams (fuzz seeds). */

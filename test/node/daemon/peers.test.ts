@@ -81,6 +81,24 @@ describe('PeerTracker', () => {
     t.stop()
   })
 
+  it('lostWithin: a link that closed less than the given time ago, and is still closed', () => {
+    vi.useFakeTimers()
+    const { t, advance } = tracker(2)
+    t.start()
+    expect(t.lostWithin('p0', 1_000)).toBe(false)
+    t.connected('p0')
+    expect(t.lostWithin('p0', 1_000)).toBe(false)
+    t.disconnected('p0')
+    advance(999)
+    expect(t.lostWithin('p0', 1_000)).toBe(true)
+    advance(1)
+    expect(t.lostWithin('p0', 1_000)).toBe(false)
+    t.disconnected('p0')
+    t.connected('p0')
+    expect(t.lostWithin('p0', 1_000)).toBe(false)
+    t.stop()
+  })
+
   it('sleeps until a silent peer turns suspect, then unreachable, with no polling in between', () => {
     vi.useFakeTimers()
     const { t, reads, changes, advance, beat } = tracker(3)
