@@ -520,7 +520,8 @@ export class Daemon {
     const peers = this.node.getPeers().map((p) => p.toString())
     const slots = slotsFor(peers.length + 1)
     const relay = relayOf(this.id, peers, slots)
-    this.gossip.relayFor(relay === this.id ? beatTopic(slots, slotOf(this.id, slots)) : null)
+    const topic = beatTopic(slots, slotOf(this.id, slots))
+    this.gossip.relayFor(relay === this.id ? topic : null)
     const bytes = encodeGossip(msg)
     if (peers.length === 0 || !relayable(bytes.byteLength)) {
       this.publish(msg)
@@ -537,7 +538,7 @@ export class Daemon {
       if (this.relayWait?.hlc === msg.heartbeat.hlc) this.relayWait = undefined
       this.publish(msg)
     }
-    this.gossip.publish({ v: PROTOCOL_VERSION, kind: 'beat', beat }, beatTopic(slots, slotOf(this.id, slots)), trafficKind(msg)).then((sent) => {
+    this.gossip.publish({ v: PROTOCOL_VERSION, kind: 'beat', beat }, topic, trafficKind(msg)).then((sent) => {
       if (sent === 0) direct()
       else if (this.relayWait === undefined && !this.stopping) this.relayWait = { hlc: msg.heartbeat.hlc, timer: setTimeout(direct, relayWaitMs(this.config.heartbeatIntervalMs)) }
     }, direct)
