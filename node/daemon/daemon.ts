@@ -282,7 +282,12 @@ export class Daemon {
       this.lazyGossipSoon()
     })
     this.node.addEventListener('peer:disconnect', (evt) => {
-      this.peers.disconnected(evt.detail.toString())
+      const id = evt.detail.toString()
+      this.peers.disconnected(id)
+      // Gone, or only the link? A refused dial says the member's daemon is not listening any more.
+      if (!this.stopping) {
+        void this.discovery.probe(id).then((r) => { if (r === 'refused') this.peers.refused(id) })
+      }
       this.metrics.peers.set(this.node.getConnections().length)
       this.lazyGossipSoon()
     })

@@ -14,6 +14,8 @@ const RETRY_MS = 1000
 interface PeerState {
   connected: boolean
   disconnectedAt: number | null
+  /** When a dial after the last disconnect was refused (liveness: the member is gone). */
+  refusedAt: number | null
   liveness: Liveness
 }
 
@@ -58,14 +60,27 @@ export class PeerTracker {
     const p = this.state(id)
     p.connected = true
     p.disconnectedAt = null
+    p.refusedAt = null
     this.evaluateOne(id)
   }
 
-  /** A kill -9 shows here first: `suspect` now, `unreachable` when the grace ends (the timer). */
+  /**
+   * A kill -9 shows here first: `suspect` now, and `unreachable` when the grace ends (the timer) if
+   * the redial the daemon makes at once is refused (`refused`).
+   */
   disconnected (id: string): void {
     const p = this.state(id)
     p.connected = false
     p.disconnectedAt = this.now()
+    p.refusedAt = null
+    this.evaluateOne(id)
+  }
+
+  /** A dial after the disconnect was refused: nothing listens there, `unreachable` once the grace ends. */
+  refused (id: string): void {
+    const p = this.state(id)
+    if (p.connected || p.disconnectedAt == null) return
+    p.refusedAt = this.now()
     this.evaluateOne(id)
   }
 
@@ -107,9 +122,9 @@ export class PeerTracker {
   }
 
   /** `id`'s liveness now; arms the timer for when it would next change. */
-  private update (id: string, p: Pick<PeerState, 'connected' | 'disconnectedAt'>): Liveness {
+  private update (id: string, p: Pick<PeerState, 'connected' | 'disconnectedAt' | 'refusedAt'>): Liveness {
     const hb = this.c.heartbeatOf(id)
-    const obs: PeerObservation = { lastHeartbeat: hb.at, connected: p.connected, disconnectedAt: p.disconnectedAt }
+    const obs: PeerObservation = { lastHeartbeat: hb.at, connected: p.connected, disconnectedAt: p.disconnectedAt, refusedAt: p.refusedAt }
     const init = { ...this.init, intervalMs: hb.intervalMs }
     const now = this.now()
     if (this.running) {
@@ -123,7 +138,7 @@ export class PeerTracker {
     let p = this.peers.get(id)
     if (p == null) {
       // First sight: no "unreachable -> alive" change is emitted for what we never saw before.
-      const fresh = { connected: false, disconnectedAt: null }
+      const fresh = { connected: false, disconnectedAt: null, refusedAt: null }
       p = { ...fresh, liveness: this.update(id, fresh) }
       this.peers.set(id, p)
     }

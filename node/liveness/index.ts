@@ -4,9 +4,14 @@
  * time is passed in.
  *
  * A closed connection is the fastest signal (kill -9 resets the socket at once; a silent partition
- * shows as heartbeats stopping, and the daemon then hangs up), but one lost connection is not death while heartbeats
- * still arrive through other peers (lazy gossip) — so a disconnect only counts when no heartbeat
- * came after it.
+ * shows as heartbeats stopping, and the daemon then hangs up), but one lost connection is not death
+ * while heartbeats still arrive through other peers (relays, lazy gossip) — so a disconnect only
+ * counts when no heartbeat came after it, and it only ends in `unreachable` before the heartbeat
+ * ages do when a dial right after it was refused: nothing listens there any more (kill -9, a
+ * stopped daemon). A link that closed while the member lives on (a refused or pruned connection,
+ * a lost route) leaves it `suspect` until a heartbeat comes another way or the ages run out:
+ * otherwise a member alive behind a missing link was `unreachable` for as long as its next beat
+ * took to come round through others, longer than the grace at any interval above it.
  */
 import type { Liveness } from '../../protocol/types.js'
 
@@ -17,7 +22,10 @@ export interface LivenessInit {
   suspectMultiplier?: number
   /** Missed intervals before `unreachable`. @default 6 */
   unreachableMultiplier?: number
-  /** After a disconnect with no later heartbeat: `suspect` at once, `unreachable` after this. @default 2000 */
+  /**
+   * After a disconnect with no later heartbeat: `suspect` at once, and `unreachable` this long after
+   * it if a redial was refused (else when the heartbeat ages say so). @default 2000
+   */
   disconnectGraceMs?: number
 }
 
@@ -26,6 +34,8 @@ export interface PeerObservation {
   /** ms of the last time our last connection to the peer closed; null if connected or never. */
   disconnectedAt: number | null
   connected: boolean
+  /** ms when a dial after the last disconnect found nothing listening (connection refused). */
+  refusedAt?: number | null
 }
 
 export const DEFAULT_SUSPECT_MULTIPLIER = 3
@@ -40,7 +50,8 @@ export function livenessOf (obs: PeerObservation, init: LivenessInit, now: numbe
   if (age > unreachableAfter) return 'unreachable'
   const lostAfterLastBeat = !obs.connected && obs.disconnectedAt != null && obs.disconnectedAt >= obs.lastHeartbeat
   if (lostAfterLastBeat) {
-    return now - obs.disconnectedAt! >= (init.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS) ? 'unreachable' : 'suspect'
+    const gone = obs.refusedAt != null && obs.refusedAt >= obs.disconnectedAt!
+    return gone && now - obs.disconnectedAt! >= (init.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS) ? 'unreachable' : 'suspect'
   }
   if (age > suspectAfter) return 'suspect'
   return 'alive'

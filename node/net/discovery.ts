@@ -15,6 +15,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { SlmLibp2p } from './host.js'
 import { PEERS_PROTOCOL, DEFAULT_DIAL_TIMEOUT_MS } from './constants.js'
 import { callRpc, handleRpc } from './rpc.js'
+import { connectionRefused } from './refused.js'
 
 export interface DiscoveryInit {
   bootstrap: Multiaddr[]
@@ -41,6 +42,16 @@ interface PeerAddrs { id: string, addrs: string[] }
 const MAX_LISTED = 256
 /** Members remembered for redialling; beyond it, the least recently heard is forgotten. */
 const MAX_KNOWN = 4096
+/** @default 5000 — a member lost again this soon after a probe is not probed again. */
+const PROBE_GAP_MS = 5_000
+/** Wait before a probe's second (and last) dial. */
+const PROBE_RETRY_MS = 300
+
+/**
+ * What one dial to a member whose last connection just closed found: it is back (the link dropped,
+ * the member did not), nothing listens at its addresses (its daemon is gone), or neither.
+ */
+export type ProbeResult = 'connected' | 'refused' | 'failed'
 
 interface Known { addrs: Multiaddr[], failures: number, nextAt: number, peer: PeerId, raw: string }
 
@@ -53,6 +64,8 @@ export class Discovery {
   private readonly dialing = new Set<string>()
   /** Members we have heard of, by peer id, in the order last heard (Map keeps insertion order). */
   private readonly known = new Map<string, Known>()
+  /** When each member was last probed (probe), oldest first. */
+  private readonly probed = new Map<string, number>()
   private nextRedialAt = 0
   private stopped = true
 
@@ -110,6 +123,38 @@ export class Discovery {
     if (this.c.node.getConnections(peer).length > 0) return
     if (this.c.node.getConnections().length >= this.init.maxConnections) return
     this.dialKnown(id, peer, mas)
+  }
+
+  /**
+   * Dials `id` once, now, at the addresses its heartbeats gave (and identify's): whether it is gone
+   * or only the link is (liveness.ts). Outside the redial backoff, which is for finding members,
+   * not for telling a dead one from a live one; libp2p joins it to a dial already under way.
+   * Not at maxConnections, and once per member per PROBE_GAP_MS: a link the connection manager
+   * pruned must not turn into a dial-and-prune loop.
+   */
+  async probe (id: string, timeoutMs = DEFAULT_DIAL_TIMEOUT_MS): Promise<ProbeResult> {
+    const now = Date.now()
+    if (this.stopped || now - (this.probed.get(id) ?? -Infinity) < PROBE_GAP_MS) return 'failed'
+    if (this.c.node.getConnections().length >= this.init.maxConnections) return 'failed'
+    this.probed.delete(id)
+    this.probed.set(id, now)
+    if (this.probed.size > MAX_KNOWN) this.probed.delete(this.probed.keys().next().value as string)
+    const k = this.known.get(id)
+    const deadline = now + timeoutMs
+    // A second try for an error that came fast: a dial that reached a dying process's listener in
+    // the instant before it closed is reset, not refused.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const peer = k?.peer ?? peerIdFromString(id)
+        if (k != null) await this.c.node.peerStore.merge(peer, { multiaddrs: k.addrs })
+        await this.c.node.dial(peer, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) })
+        return 'connected'
+      } catch (err) {
+        if (connectionRefused(err)) return 'refused'
+        if (attempt > 0 || this.stopped || Date.now() + PROBE_RETRY_MS >= deadline) return 'failed'
+      }
+      await new Promise((resolve) => setTimeout(resolve, PROBE_RETRY_MS))
+    }
   }
 
   /** Members we know and are not connected to (for tests and status). */

@@ -1,7 +1,7 @@
 export { createHost } from './host.js'
 export type { HostInit, SlmLibp2p } from './host.js'
 export { Gossip, checkOrigin, trafficKind } from './gossip.js'
-export { Discovery } from './discovery.js'
+export { Discovery, type ProbeResult } from './discovery.js'
 export { parseBootstrap, parseListen } from './addrs.js'
 export { handleRpc, callRpc } from './rpc.js'
 export * from './constants.js'

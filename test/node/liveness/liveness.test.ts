@@ -9,7 +9,10 @@ describe('livenessOf', () => {
     ['three missed intervals is suspect', { lastHeartbeat: 10_000, connected: true, disconnectedAt: null }, 13_500, 'suspect'],
     ['six missed intervals is unreachable', { lastHeartbeat: 10_000, connected: true, disconnectedAt: null }, 16_500, 'unreachable'],
     ['a disconnect with no later heartbeat is suspect at once', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, 10_200, 'suspect'],
-    ['a disconnect with no later heartbeat is unreachable after the grace', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, 12_200, 'unreachable'],
+    ['a disconnect and a refused redial: unreachable after the grace', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_110 }, 12_200, 'unreachable'],
+    ['a disconnect with no refusal: still suspect after the grace (only the link may be gone)', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, 12_200, 'suspect'],
+    ['a refusal from before the disconnect says nothing about this one', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 9_000 }, 12_200, 'suspect'],
+    ['a disconnect with no refusal: unreachable once six intervals passed without a heartbeat', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, 16_500, 'unreachable'],
     ['a heartbeat after the disconnect (via the mesh) keeps it alive', { lastHeartbeat: 10_500, connected: false, disconnectedAt: 10_100 }, 11_000, 'alive'],
     ['never heard and not connected is unreachable', { lastHeartbeat: null, connected: false, disconnectedAt: null }, 1, 'unreachable'],
     ['never heard but connected is alive', { lastHeartbeat: null, connected: true, disconnectedAt: null }, 1, 'alive']
@@ -38,18 +41,24 @@ describe('nextChangeAt', () => {
     expect(nextChangeAt(beat, init, 17_000)).toBeNull()
     expect(nextChangeAt({ lastHeartbeat: null, connected: true, disconnectedAt: null }, init, 1)).toBeNull()
   })
-  it('a disconnect after the last beat: unreachable when the grace ends', () => {
+  it('a disconnect after the last beat and a refused redial: unreachable when the grace ends', () => {
+    const gone = { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_105 }
+    expect(livenessOf(gone, init, 10_200)).toBe('suspect')
+    expect(nextChangeAt(gone, init, 10_200)).toBe(12_100)
+    expect(livenessOf(gone, init, 12_100)).toBe('unreachable')
+  })
+  it('a disconnect after the last beat and no refusal: the heartbeat ages, not the grace', () => {
     const lost = { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }
-    expect(livenessOf(lost, init, 10_200)).toBe('suspect')
-    expect(nextChangeAt(lost, init, 10_200)).toBe(12_100)
-    expect(livenessOf(lost, init, 12_100)).toBe('unreachable')
+    expect(nextChangeAt(lost, init, 10_200)).toBe(16_001)
+    expect(livenessOf(lost, init, 16_001)).toBe('unreachable')
   })
   it('a heartbeat after the disconnect: the age thresholds, not the grace', () => {
     const relayed = { lastHeartbeat: 10_500, connected: false, disconnectedAt: 10_100 }
     expect(nextChangeAt(relayed, init, 11_000)).toBe(13_501)
   })
   it('agrees with livenessOf at every millisecond of a window (no breakpoint missed)', () => {
-    const cases = [beat, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000 }]
+    const cases = [beat, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000 },
+      { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000, refusedAt: 14_500 }]
     const custom = { intervalMs: 700, suspectMultiplier: 2.5, unreachableMultiplier: 4, disconnectGraceMs: 900 }
     for (const i of [init, custom]) {
       for (const obs of cases) {
