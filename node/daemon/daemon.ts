@@ -286,7 +286,11 @@ export class Daemon {
       this.peers.disconnected(id)
       // Gone, or only the link? A refused dial says the member's daemon is not listening any more.
       if (!this.stopping) {
-        void this.discovery.probe(id).then((r) => { if (r === 'refused') this.peers.refused(id) })
+        void this.discovery.probe(id).then((r) => {
+          // Rare and telling (why a member went unreachable, or did not): worth a journal line.
+          this.log.info({ peer: id, redial: r }, 'link to a member closed')
+          if (r === 'refused') this.peers.refused(id)
+        })
       }
       this.metrics.peers.set(this.node.getConnections().length)
       this.lazyGossipSoon()
