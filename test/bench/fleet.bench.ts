@@ -153,6 +153,14 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
       out.falseUnreachable = changes.filter((c) => c.liveness === 'unreachable').length
       out.falseSuspect = changes.filter((c) => c.liveness === 'suspect').length
       out.notes.push(`slm n=${n}: idle soak ${cfg.soakMs / 1000} s: ${out.falseUnreachable} false unreachable, ${out.falseSuspect} false suspect, over ${n * (n - 1)} observer/peer pairs`)
+      // Which members, on how many observers, when: one member stalled looks unlike scattered links.
+      const byPeer = new Map<string, number[]>()
+      for (const c of changes) {
+        if (c.liveness === 'alive') continue
+        const key = `${fleet.nodes.find((x) => x.nodeId === c.origin)?.name ?? String(c.origin)} ${String(c.liveness)}`
+        byPeer.set(key, [...(byPeer.get(key) ?? []), c.receivedAt - since])
+      }
+      for (const [what, at] of byPeer) out.notes.push(`slm n=${n}: soak: ${what} on ${at.length} observers, ${(Math.min(...at) / 1000).toFixed(1)}–${(Math.max(...at) / 1000).toFixed(1)} s in`)
     }
     log(`slm n=${n}: failure detection`)
     try {
