@@ -42,16 +42,17 @@ interface PeerAddrs { id: string, addrs: string[] }
 const MAX_LISTED = 256
 /** Members remembered for redialling; beyond it, the least recently heard is forgotten. */
 const MAX_KNOWN = 4096
-/** @default 5000 — a member lost again this soon after a probe is not probed again. */
+/** A member lost again this soon after a probe is not probed again. */
 const PROBE_GAP_MS = 5_000
 /** Wait before a probe's second (and last) dial. */
 const PROBE_RETRY_MS = 300
 
 /**
- * What one dial to a member whose last connection just closed found: it is back (the link dropped,
- * the member did not), nothing listens at its addresses (its daemon is gone), or neither.
+ * What a dial to a member whose last connection just closed found: it is back (the link dropped,
+ * the member did not), nothing listens at its addresses (its daemon is gone), or neither; or no
+ * dial was made (probed moments ago, at maxConnections, stopping).
  */
-export type ProbeResult = 'connected' | 'refused' | 'failed'
+export type ProbeResult = 'connected' | 'refused' | 'failed' | 'skipped'
 
 interface Known { addrs: Multiaddr[], failures: number, nextAt: number, peer: PeerId, raw: string }
 
@@ -126,7 +127,7 @@ export class Discovery {
   }
 
   /**
-   * Dials `id` once, now, at the addresses its heartbeats gave (and identify's): whether it is gone
+   * Dials `id` now (twice at most) at the addresses its heartbeats gave (and identify's): whether it is gone
    * or only the link is (liveness.ts). Outside the redial backoff, which is for finding members,
    * not for telling a dead one from a live one; libp2p joins it to a dial already under way.
    * Not at maxConnections, and once per member per PROBE_GAP_MS: a link the connection manager
@@ -134,8 +135,8 @@ export class Discovery {
    */
   async probe (id: string, timeoutMs = DEFAULT_DIAL_TIMEOUT_MS): Promise<ProbeResult> {
     const now = Date.now()
-    if (this.stopped || now - (this.probed.get(id) ?? -Infinity) < PROBE_GAP_MS) return 'failed'
-    if (this.c.node.getConnections().length >= this.init.maxConnections) return 'failed'
+    if (this.stopped || now - (this.probed.get(id) ?? -Infinity) < PROBE_GAP_MS) return 'skipped'
+    if (this.c.node.getConnections().length >= this.init.maxConnections) return 'skipped'
     this.probed.delete(id)
     this.probed.set(id, now)
     if (this.probed.size > MAX_KNOWN) this.probed.delete(this.probed.keys().next().value as string)
