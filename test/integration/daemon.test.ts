@@ -213,8 +213,14 @@ describe('slm daemon fleet on loopback', () => {
   it('lazy gossip is off while every member is connected, and a missing link turns it on and is bridged', async () => {
     await converge(fleet, 60_000)
     const all = async (): Promise<any[]> => await Promise.all(fleet.nodes.map(async n => await fleet.status(n.name)))
+    // The tests before this one killed, stopped and froze members: `converge` (everyone alive, which
+    // relayed beats also show) does not wait for discovery to redial every link, whose backoff grew
+    // while a member was frozen or down (up to tens of seconds).
     await fleet.waitFor(async () => (await all()).every(s => s.lazyGossip === false && s.unconnected === 0),
-      { timeoutMs: 20_000, intervalMs: 250, what: 'lazy gossip off on every node of a fully connected fleet' })
+      { timeoutMs: 60_000, intervalMs: 250, what: 'lazy gossip off on every node of a fully connected fleet' }).catch(async (err) => {
+      const states = (await all()).map((s, i) => `${fleet.nodes[i].name}: peers ${String(s.peers)}, unconnected ${String(s.unconnected)}, lazy gossip ${String(s.lazyGossip)}`)
+      throw new Error(`${String(err?.message ?? err)} (${states.join('; ')})`)
+    })
 
     // n3 refuses connections with n1 but still takes n1's gossip when relayed: n1's heartbeats can
     // reach n3 only through the lazy gossip (IHAVE/IWANT) of the three peers both share, or in the
