@@ -89,7 +89,8 @@ describe('the test harness', () => {
   it.skipIf(!haveSerf)('a local Serf cluster delivers a user event to every agent', async () => {
     const fleet = await startSerfFleet(3)
     try {
-      const samples = await serfPropagation(fleet, 2)
+      const { samples, lost } = await serfPropagation(fleet, 2)
+      expect(lost).toBe(0)
       expect(samples).toHaveLength(2)
       for (const s of samples) expect(s).toBeGreaterThanOrEqual(0)
     } finally {

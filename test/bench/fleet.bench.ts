@@ -14,7 +14,7 @@
  *   minutes V8 is still compiling the code an idle daemon runs (it runs rarely, so it tiers up
  *   slowly): the first figure includes that warm-up, this one is the steady state.
  *
- * Flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --settle-ms 30000 (0 skips; 0 with --quick)
+ * Flags: --sizes 10,30,50  --events 100 (20 with --quick)  --idle-ms 20000  --settle-ms 30000 (0 skips; 0 with --quick)
  *        --heartbeat-interval MS (daemon default)  --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick).
  */
 import { existsSync } from 'node:fs'
@@ -86,7 +86,9 @@ async function measureSerf (n: number, cfg: Config): Promise<Figures> {
     out.anonMiB = summarize(idle.map((s) => s.anonKiB / 1024))
     out.cpuPercent = summarize(idle.map((s) => s.cpuPercent))
     log(`serf n=${n}: propagation`)
-    out.propagation = summarize(await serfPropagation(fleet, cfg.events))
+    const p = await serfPropagation(fleet, cfg.events)
+    out.propagation = p.samples.length > 0 ? summarize(p.samples) : null
+    out.lost = p.lost
     log(`serf n=${n}: failure detection`)
     const d = await serfDetection(fleet, fleet.agents[n - 1])
     out.detectFirst = d.first
@@ -207,7 +209,7 @@ function rows (n: number, ours: Figures, serf: Figures): string[][] {
 export async function run (opts: BenchOptions): Promise<string> {
   const sizes = listFlag(opts.args, 'sizes', opts.quick ? [10] : [10, 30, 50])
   const cfg: Config = {
-    events: numberFlag(opts.args, 'events', 20),
+    events: numberFlag(opts.args, 'events', opts.quick ? 20 : 100),
     idleMs: numberFlag(opts.args, 'idle-ms', opts.quick ? 10_000 : 20_000),
     settleMs: numberFlag(opts.args, 'settle-ms', opts.quick ? 0 : 30_000),
     soakN: numberFlag(opts.args, 'soak-n', 30),
@@ -232,6 +234,7 @@ export async function run (opts: BenchOptions): Promise<string> {
     body.push(...rows(n, ours, serf))
     notes.push(...serf.notes, ...ours.notes)
     if (ours.lost > 0) notes.push(`slm n=${n}: ${ours.lost} transitions never reached every node`)
+    if (serf.lost > 0) notes.push(`serf n=${n}: ${serf.lost} user events never reached every agent (left out of its figures)`)
     if (ours.propagation !== null) notes.push(`slm n=${n}: ${ours.propagation.n} propagation samples`)
   }
   const report = table(['N', 'metric', 'slm', 'serf', 'slm/serf'], body)

@@ -14,7 +14,7 @@ const BENCHES = ['store', 'health', 'tui', 'fleet', 'code']
 
 const USAGE = `usage: node dist/test/bench/run.js [--only NAME]... [--quick] [bench flags]
   NAME is one of: ${BENCHES.join(', ')}
-  fleet flags: --sizes 10,30,50  --events 20  --idle-ms 20000  --settle-ms 30000  --heartbeat-interval MS  --soak-n 30  --soak-ms 600000
+  fleet flags: --sizes 10,30,50  --events 100 (20 with --quick)  --idle-ms 20000  --settle-ms 30000  --heartbeat-interval MS  --soak-n 30  --soak-ms 600000
   code flags: --code-nodes 1,10  --history-mb 50  --commits 50  --tip-mb 1`
 
 function parse (argv: string[]): { only: string[], opts: BenchOptions } {
