@@ -146,9 +146,7 @@ export class Discovery {
     // the instant before it closed is reset, not refused.
     for (let attempt = 0; ; attempt++) {
       try {
-        const peer = k?.peer ?? peerIdFromString(id)
-        if (k != null) await this.c.node.peerStore.merge(peer, { multiaddrs: k.addrs })
-        await this.c.node.dial(peer, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) })
+        await this.dialAt(k?.peer ?? peerIdFromString(id), k?.addrs ?? [], Math.max(1, deadline - Date.now()))
         return 'connected'
       } catch (err) {
         if (connectionRefused(err)) return 'refused'
@@ -156,6 +154,12 @@ export class Discovery {
       }
       await new Promise((resolve) => setTimeout(resolve, PROBE_RETRY_MS))
     }
+  }
+
+  /** Dials a member at the addresses we learnt for it (added to what identify told the peer store). */
+  private async dialAt (peer: PeerId, addrs: Multiaddr[], timeoutMs: number): Promise<void> {
+    if (addrs.length > 0) await this.c.node.peerStore.merge(peer, { multiaddrs: addrs })
+    await this.c.node.dial(peer, { signal: AbortSignal.timeout(timeoutMs) })
   }
 
   /** Members we know and are not connected to (for tests and status). */
@@ -172,8 +176,7 @@ export class Discovery {
 
   private dialKnown (id: string, peer: PeerId, mas: Multiaddr[]): void {
     void this.dial(id, async () => {
-      await this.c.node.peerStore.merge(peer, { multiaddrs: mas })
-      await this.c.node.dial(peer, { signal: AbortSignal.timeout(DEFAULT_DIAL_TIMEOUT_MS) })
+      await this.dialAt(peer, mas, DEFAULT_DIAL_TIMEOUT_MS)
       const k = this.known.get(id)
       if (k != null) { k.failures = 0; k.nextAt = 0 }
     }, () => {
