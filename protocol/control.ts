@@ -41,6 +41,7 @@ export type ControlMethod =
   | 'code.status'
   | 'codeSource'
   | 'test.block'
+  | 'test.breakGossip'
 
 export interface ControlRequest {
   id: number
@@ -105,8 +106,10 @@ export interface StatusView {
   state: NodeState
   listenAddrs: string[]
   peers: number
-  /** Peers our gossip reaches directly: subscribed to the fleet topic, scored above gossipsub's publish threshold. */
+  /** Peers our gossip reaches directly: subscribed to the fleet topic, scored above gossipsub's publish threshold, with a writable stream. */
   gossipPeers?: number
+  /** Connected peers our gossip does not reach, and why (no-peer, no-stream, not-subscribed, low-score); reopened after a while. */
+  gossipGaps?: Record<string, string>
   /** Members this node heard from lately but whose gossip does not reach it directly (no connection or no gossip stream). */
   unconnected?: number
   /** Whether gossipsub's lazy gossip (IHAVE) is on: while any member lacks a connection. */

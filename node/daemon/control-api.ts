@@ -3,10 +3,11 @@
  * database themselves (PITFALLS: even a read-only LMDB open writes the lock file).
  */
 import { getHeapSpaceStatistics } from 'node:v8'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { AuditItem, CommandResultView, StatusView } from '../../protocol/control.js'
 import { SlmError } from '../../protocol/errors.js'
 import { countLiveness } from '../liveness/index.js'
-import { lazyGossipOn } from '../net/index.js'
+import { breakGossipStreams, lazyGossipOn } from '../net/index.js'
 import type { ControlHandler } from '../control/index.js'
 import type { Daemon } from './daemon.js'
 import { nodeViewOf, nodeViews } from './fleet-view.js'
@@ -22,6 +23,10 @@ class NotFoundError extends SlmError {
 function str (v: unknown, name: string): string {
   if (typeof v !== 'string' || v === '') throw new SlmError('ERR_BAD_REQUEST', `parameter '${name}' must be a non-empty string`)
   return v
+}
+
+function testHooksOn (): void {
+  if (process.env.SLM_TEST_HOOKS !== '1') throw new SlmError('ERR_FORBIDDEN', 'test hooks are disabled (set SLM_TEST_HOOKS=1 on the daemon)')
 }
 
 function processMemory (): NonNullable<StatusView['memory']> {
@@ -43,6 +48,7 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         listenAddrs: d.listenAddrs(),
         peers: new Set(d.node.getConnections().map(c => c.remotePeer.toString())).size,
         gossipPeers: targets.size,
+        gossipGaps: Object.fromEntries(d.gossipGaps()),
         unconnected: d.unconnectedMembers(targets),
         lazyGossip: lazyGossipOn(d.node.services.pubsub),
         replicaDigest: d.store.replicaDigest(),
@@ -84,8 +90,16 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
     'code.status': (p) => d.code.status(p.role as string | undefined),
     codeSource: () => d.code.sourceView(),
     'test.block': (p) => {
-      if (process.env.SLM_TEST_HOOKS !== '1') throw new SlmError('ERR_FORBIDDEN', 'test hooks are disabled (set SLM_TEST_HOOKS=1 on the daemon)')
+      testHooksOn()
       return d.setBlocked(Array.isArray(p.peers) ? p.peers.map(String) : [], p.connectionsOnly === true)
+    },
+    'test.breakGossip': (p) => {
+      testHooksOn()
+      let peer
+      try { peer = peerIdFromString(str(p.peer, 'peer')) } catch (err) { throw new SlmError('ERR_BAD_REQUEST', `parameter 'peer' is not a peer id: ${String(err)}`) }
+      if (p.how !== 'read-error' && p.how !== 'outbound') throw new SlmError('ERR_BAD_REQUEST', "parameter 'how' must be 'read-error' or 'outbound'")
+      breakGossipStreams(d.node.services.pubsub, peer, p.how)
+      return { ok: true }
     }
   }
 }

@@ -18,7 +18,7 @@ import { BystanderQueue, CommandProcessor, isBystander, isOwnAction } from '../c
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
-import { createHost, Discovery, FLEET_TOPIC, Gossip, lazyGossipNeeded, parseBootstrap, publishTargets, setLazyGossip, trafficKind, type SlmLibp2p } from '../net/index.js'
+import { createHost, Discovery, FLEET_TOPIC, Gossip, gossipGapOf, lazyGossipNeeded, parseBootstrap, publishTargets, setLazyGossip, trafficKind, type GossipGap, type SlmLibp2p } from '../net/index.js'
 import { defaultRoles } from '../roles/index.js'
 import { createStore, type Store } from '../store/index.js'
 import { AntiEntropy } from '../sync/index.js'
@@ -28,6 +28,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { EarliestTimer } from './earliest-timer.js'
+import { GossipRepair } from './gossip-repair.js'
 import { BEAT_QUIET_MS, beatHold, nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
 import { BeatGatherer, beatTopic, relayable, relayOf, relayWaitMs } from './beat-relay.js'
 import { SelfLifecycle } from './self.js'
@@ -82,6 +83,8 @@ export class Daemon {
   private readonly lazyGossipCheck = new EarliestTimer(() => { this.updateLazyGossip() })
   /** One pending hang-up per member: liveness flapping to unreachable again does not add timers. */
   private readonly hangUpTimers = new Map<string, NodeJS.Timeout>()
+  /** Connected members our gossip does not reach, and when to reopen their links (gossip-repair.ts). */
+  private readonly gossipRepair = new GossipRepair()
   private readonly listeners = new Set<(c: ReplicaChange) => void>()
   private readonly opts: DaemonOptions
   private stopping = false
@@ -480,6 +483,19 @@ export class Daemon {
     return n
   }
 
+  /** Connected peers (all members: the fleet key keeps others out) our publishes do not reach now, and why (lazy-gossip.ts GossipGap). */
+  gossipGaps (): Map<string, GossipGap> {
+    const pubsub = this.node.services.pubsub
+    const gaps = new Map<string, GossipGap>()
+    for (const conn of this.node.getConnections()) {
+      const id = conn.remotePeer.toString()
+      if (gaps.has(id)) continue
+      const gap = gossipGapOf(pubsub, FLEET_TOPIC, id)
+      if (gap != null) gaps.set(id, gap)
+    }
+    return gaps
+  }
+
   /** Peers our own publishes reach now (lazy-gossip.ts publishTargets). */
   publishTargets (): Set<string> {
     return publishTargets(this.node.services.pubsub, FLEET_TOPIC)
@@ -515,6 +531,22 @@ export class Daemon {
     this.sendBeat({ v: PROTOCOL_VERSION, kind: 'heartbeat', heartbeat: full ? hb : briefOf(hb) })
     // What no event announces (a gossip stream closing on an open connection) is caught here.
     this.lazyGossipSoon()
+    this.repairGossipLinks()
+  }
+
+  /**
+   * Reopens the link to a member that is connected but has not been reached by our gossip for a
+   * while (gossip-repair.ts): closing it lets the redial (peer:disconnect) open fresh streams.
+   */
+  private repairGossipLinks (): void {
+    const gaps = this.gossipGaps()
+    for (const [id, gap] of gaps) if (gap === 'low-score') gaps.delete(id)
+    for (const id of this.gossipRepair.due(Date.now(), gaps.keys())) {
+      const reason = gaps.get(id) as GossipGap
+      this.log.warn({ peer: id, reason }, 'reopening a member link our gossip no longer reaches')
+      this.metrics.gossipRepairs.inc({ reason })
+      for (const conn of this.node.getConnections(peerIdFromString(id))) conn.abort(new Error(`gossip stream gap (${reason})`))
+    }
   }
 
   /**

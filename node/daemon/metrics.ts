@@ -39,6 +39,7 @@ export class DaemonMetrics {
   readonly messagesOut = new Counter({ name: 'slm_messages_out_total', help: 'gossip messages published, by kind', labelNames: ['kind'], registers: [this.registry] })
   readonly bytesOut = new Counter({ name: 'slm_gossip_bytes_out_total', help: 'gossip bytes published', registers: [this.registry] })
   readonly rejections = new Counter({ name: 'slm_rejections_total', help: 'rejected inputs, by reason', labelNames: ['reason'], registers: [this.registry] })
+  readonly gossipRepairs = new Counter({ name: 'slm_gossip_link_repairs_total', help: 'member links reopened because our gossip no longer reached them, by gap', labelNames: ['reason'], registers: [this.registry] })
   readonly peers = new Gauge({ name: 'slm_peers', help: 'connected peers', registers: [this.registry] })
   readonly syncPulls = new Counter({ name: 'slm_sync_pulls_total', help: 'anti-entropy exchanges, by result', labelNames: ['result'], registers: [this.registry] })
   readonly syncBytes = new Counter({ name: 'slm_sync_bytes_total', help: 'anti-entropy response bytes received', registers: [this.registry] })

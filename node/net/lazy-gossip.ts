@@ -16,6 +16,7 @@
  * anti-entropy stays the guarantee for events and commands.
  */
 import type { GossipSub } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
 
 /** Peers told our message ids (IHAVE) each gossipsub heartbeat when on: at least this many... */
 export const GOSSIP_LAZY_PEERS = 3
@@ -50,21 +51,60 @@ export function setLazyGossip (pubsub: GossipSub, on: boolean): void {
 }
 
 /**
- * Peers a publish of ours reaches right now: subscribed to `topic` (their gossipsub stream is up
- * and told us) and scored at or above the publish threshold, which is what gossipsub's flood
- * publish checks. A connection alone is not enough: a member whose gossipsub stream failed to
- * open, or whose score fell (broken IWANT promises on a starved host), is connected yet gets none
- * of our messages, and with lazy gossip off nothing else would bring them before anti-entropy.
+ * Why a publish of ours would not reach a connected peer now, or undefined when it would.
+ * gossipsub's flood publish sends to the peers that told us they subscribe to `topic` and score at
+ * or above the publish threshold, and only over an outbound stream of ours. A connection alone is
+ * not enough: a peer whose gossipsub stream failed to open or closed while the connection stayed
+ * (gossipsub drops a peer on a read error and never opens its streams again on that connection),
+ * or whose score fell (broken IWANT promises on a starved host), gets none of our messages, and
+ * with lazy gossip off nothing else would bring them before anti-entropy.
+ *  - `no-peer`: gossipsub does not know the peer (never added, or dropped after a stream error);
+ *  - `no-stream`: no outbound stream of ours to it that we can write to;
+ *  - `not-subscribed`: it never told us it subscribes to `topic`;
+ *  - `low-score`: its score is below the publish threshold.
  */
+export type GossipGap = 'no-peer' | 'no-stream' | 'not-subscribed' | 'low-score'
+
+/** The gossipsub state the checks read (the exported GossipSub type hides it; the instance has it). */
+interface GossipInternals {
+  peers: Map<string, unknown>
+  streamsOutbound: Map<string, { rawStream?: { status?: string, writeStatus?: string } }>
+  topics: Map<string, Set<string>>
+  score?: { score?: (id: string) => number }
+  opts?: { scoreThresholds?: { publishThreshold?: number } }
+}
+
+function internalsOf (pubsub: GossipSub): GossipInternals {
+  const g = pubsub as unknown as Partial<GossipInternals>
+  if (!(g.peers instanceof Map) || !(g.streamsOutbound instanceof Map) || !(g.topics instanceof Map)) {
+    throw new Error('@libp2p/gossipsub: peers/streamsOutbound/topics are gone; node/net/lazy-gossip.ts needs updating')
+  }
+  return g as GossipInternals
+}
+
+function gapIn (g: GossipInternals, topic: string, id: string): GossipGap | undefined {
+  if (!g.peers.has(id)) return 'no-peer'
+  // A stream whose writable end closed stays in gossipsub's map until the other end closes too.
+  const out = g.streamsOutbound.get(id)?.rawStream
+  if (out == null || (out.status ?? 'open') !== 'open' || (out.writeStatus ?? 'writable') !== 'writable') return 'no-stream'
+  if (!(g.topics.get(topic)?.has(id) ?? false)) return 'not-subscribed'
+  const threshold = g.opts?.scoreThresholds?.publishThreshold
+  const score = g.score?.score?.(id)
+  if (threshold != null && score != null && score < threshold) return 'low-score'
+  return undefined
+}
+
+/** Why our publishes on `topic` do not reach peer `id` (see GossipGap), or undefined if they do. */
+export function gossipGapOf (pubsub: GossipSub, topic: string, id: string): GossipGap | undefined {
+  return gapIn(internalsOf(pubsub), topic, id)
+}
+
+/** Peers a publish of ours on `topic` reaches right now (no GossipGap). */
 export function publishTargets (pubsub: GossipSub, topic: string): Set<string> {
-  const internals = pubsub as unknown as { score?: { score?: (id: string) => number }, opts?: { scoreThresholds?: { publishThreshold?: number } } }
-  const threshold = internals.opts?.scoreThresholds?.publishThreshold
-  const scoreOf = internals.score?.score?.bind(internals.score)
+  const g = internalsOf(pubsub)
   const out = new Set<string>()
-  for (const peer of pubsub.getSubscribers(topic)) {
-    const id = peer.toString()
-    if (scoreOf != null && threshold != null && scoreOf(id) < threshold) continue
-    out.add(id)
+  for (const id of g.topics.get(topic) ?? []) {
+    if (gapIn(g, topic, id) == null) out.add(id)
   }
   return out
 }
@@ -73,4 +113,22 @@ export function publishTargets (pubsub: GossipSub, topic: string): Set<string> {
 export function lazyGossipOn (pubsub: GossipSub): boolean {
   const opts = optsOf(pubsub)
   return opts.Dlazy > 0 || opts.gossipFactor > 0
+}
+
+/**
+ * Test only: makes a gossip gap on a live connection the way gossipsub does by itself —
+ * `read-error` takes the path of a failed read on the peer's stream (the peer is dropped and both
+ * streams closed), `outbound` closes our outbound stream alone (as when it broke). The connection
+ * stays open either way.
+ */
+export function breakGossipStreams (pubsub: GossipSub, peer: PeerId, how: 'read-error' | 'outbound'): void {
+  const g = internalsOf(pubsub) as GossipInternals & { handlePeerReadStreamError?: (err: Error, peer: PeerId) => void }
+  if (how === 'read-error') {
+    if (typeof g.handlePeerReadStreamError !== 'function') throw new Error('@libp2p/gossipsub: handlePeerReadStreamError is gone')
+    g.handlePeerReadStreamError(new Error('test: gossip stream read error'), peer)
+    return
+  }
+  const stream = g.streamsOutbound.get(peer.toString()) as { close?: () => Promise<void> } | undefined
+  if (typeof stream?.close !== 'function') throw new Error('no outbound gossip stream to that peer')
+  void stream.close()
 }

@@ -218,7 +218,7 @@ describe('slm daemon fleet on loopback', () => {
     // while a member was frozen or down (up to tens of seconds).
     await fleet.waitFor(async () => (await all()).every(s => s.lazyGossip === false && s.unconnected === 0),
       { timeoutMs: 60_000, intervalMs: 250, what: 'lazy gossip off on every node of a fully connected fleet' }).catch(async (err) => {
-      const states = (await all()).map((s, i) => `${fleet.nodes[i].name}: peers ${String(s.peers)}, unconnected ${String(s.unconnected)}, lazy gossip ${String(s.lazyGossip)}`)
+      const states = (await all()).map((s, i) => `${fleet.nodes[i].name}: peers ${String(s.peers)}, gossip peers ${String(s.gossipPeers)}, gaps ${JSON.stringify(s.gossipGaps)}, unconnected ${String(s.unconnected)}, lazy gossip ${String(s.lazyGossip)}`)
       throw new Error(`${String(err?.message ?? err)} (${states.join('; ')})`)
     })
 

@@ -32,6 +32,12 @@ export function register (program: Command): void {
 function peersLine (s: StatusView): string {
   const notes: string[] = []
   if (s.gossipPeers != null && s.gossipPeers !== s.peers) notes.push(`${s.gossipPeers} reached by gossip`)
+  const gaps = Object.values(s.gossipGaps ?? {})
+  if (gaps.length > 0) {
+    const counts = new Map<string, number>()
+    for (const g of gaps) counts.set(g, (counts.get(g) ?? 0) + 1)
+    notes.push(`gossip gaps: ${[...counts].map(([g, n]) => `${g} ${n}`).join(', ')}`)
+  }
   if (s.unconnected != null && s.unconnected > 0) notes.push(`${s.unconnected} live members not reached directly`)
   return notes.length === 0 ? String(s.peers) : `${s.peers} (${notes.join(', ')})`
 }
