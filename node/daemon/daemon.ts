@@ -28,7 +28,7 @@ import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
 import { EarliestTimer } from './earliest-timer.js'
-import { GossipRepair } from './gossip-repair.js'
+import { GOSSIP_REPAIR_LOG, GossipRepair } from './gossip-repair.js'
 import { BEAT_QUIET_MS, beatHold, nextBeatAt, slotOf, slotsFor } from './beat-schedule.js'
 import { BeatGatherer, beatTopic, relayable, relayOf, relayWaitMs } from './beat-relay.js'
 import { SelfLifecycle } from './self.js'
@@ -543,7 +543,7 @@ export class Daemon {
     for (const [id, gap] of gaps) if (gap === 'low-score') gaps.delete(id)
     for (const id of this.gossipRepair.due(Date.now(), gaps.keys())) {
       const reason = gaps.get(id) as GossipGap
-      this.log.warn({ peer: id, reason }, 'reopening a member link our gossip no longer reaches')
+      this.log.warn({ peer: id, reason }, GOSSIP_REPAIR_LOG)
       this.metrics.gossipRepairs.inc({ reason })
       for (const conn of this.node.getConnections(peerIdFromString(id))) conn.abort(new Error(`gossip stream gap (${reason})`))
     }

@@ -15,6 +15,8 @@
  * hour), so the caller leaves those out.
  */
 
+/** The journal line of a reopened link (tests and the fleet bench count it). */
+export const GOSSIP_REPAIR_LOG = 'reopening a member link our gossip no longer reaches'
 /** How long a connected member must stay unreached by our gossip before its link is reopened. */
 export const GOSSIP_REPAIR_AFTER_MS = 10_000
 /** Wait before a second repair of the same member; doubled for each further one... */

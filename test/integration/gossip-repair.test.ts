@@ -11,13 +11,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../node/control/index.js'
-import { GOSSIP_REPAIR_AFTER_MS } from '../../node/daemon/gossip-repair.js'
+import { GOSSIP_REPAIR_AFTER_MS, GOSSIP_REPAIR_LOG as REPAIRED } from '../../node/daemon/gossip-repair.js'
 import { slm, startFleet, type Fleet } from '../helpers/index.js'
 import { converge } from '../helpers/measure.js'
 import { testConfig } from './test-config.js'
 
 const INTERVAL_MS = 1000
-const REPAIRED = 'reopening a member link our gossip no longer reaches'
 
 describe('a member link without gossip streams', () => {
   let fleet: Fleet
