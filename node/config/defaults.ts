@@ -22,6 +22,7 @@ export function defaultConfig (dir = DEFAULT_DIR): DaemonConfig {
     metricsPort: 0,
     allow: [],
     maxConnections: 128,
+    gossipRepairAfterMs: 60_000,
     retentionEventsPerOrigin: 10_000,
     clockSkewSeconds: 30,
     codeSource: { repo: null },

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { DaemonConfig } from './types.js'
 
-export const RELOADABLE = ['thresholds', 'remediation', 'drainTimeoutMs', 'tags', 'log', 'heartbeatIntervalMs', 'reconcileIntervalMs'] as const satisfies ReadonlyArray<keyof DaemonConfig>
+export const RELOADABLE = ['thresholds', 'remediation', 'drainTimeoutMs', 'tags', 'log', 'heartbeatIntervalMs', 'reconcileIntervalMs', 'gossipRepairAfterMs'] as const satisfies ReadonlyArray<keyof DaemonConfig>
 
 export interface ReloadPlan {
   /** Changed keys the daemon takes now. */

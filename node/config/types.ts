@@ -28,6 +28,8 @@ export interface DaemonConfig {
   allow: string[]
   /** @default 128 */
   maxConnections: number
+  /** A connected member our gossip has not reached for this long gets its link reopened; 0 never. @default 60000 */
+  gossipRepairAfterMs: number
   /** Events kept per origin before the oldest are pruned. @default 10000 */
   retentionEventsPerOrigin: number
   /** Seconds a command may be early or late by other clocks. @default 30 */

@@ -46,6 +46,7 @@ export function validateConfig (raw: Record<string, any>): DaemonConfig {
   need('metricsPort', isInt(raw.metricsPort, 0, 65535), 'a port 0..65535 (0 = off)')
   need('allow', isStrList(raw.allow), 'a list of multiaddr CIDRs')
   need('maxConnections', isInt(raw.maxConnections, 1, 10_000), 'an integer from 1 to 10000')
+  need('gossipRepairAfterMs', raw.gossipRepairAfterMs === 0 || isInt(raw.gossipRepairAfterMs, 1000, 86_400_000), '0 (never) or an integer from 1000 to 86400000')
   need('retentionEventsPerOrigin', isInt(raw.retentionEventsPerOrigin, 100, 10_000_000), 'an integer from 100 to 10000000')
   need('clockSkewSeconds', isInt(raw.clockSkewSeconds, 0, 3600), 'an integer from 0 to 3600')
   need('codeSource.repo', raw.codeSource?.repo == null || isStr(raw.codeSource.repo), 'a path or null')

@@ -535,18 +535,19 @@ export class Daemon {
   }
 
   /**
-   * Reopens the link to a member that is connected but has not been reached by our gossip for a
-   * while (gossip-repair.ts): closing it lets the redial (peer:disconnect) open fresh streams.
+   * Reopens the link to a member that is connected but has not been reached by our gossip for
+   * gossipRepairAfterMs (gossip-repair.ts): closing it lets the redial (peer:disconnect) open
+   * fresh streams.
    */
   private repairGossipLinks (): void {
     const gaps = this.gossipGaps()
     for (const [id, gap] of gaps) if (gap === 'low-score') gaps.delete(id)
-    for (const id of this.gossipRepair.due(Date.now(), gaps.keys())) {
-      const reason = gaps.get(id) as GossipGap
-      this.log.warn({ peer: id, reason }, GOSSIP_REPAIR_LOG)
-      this.metrics.gossipRepairs.inc({ reason })
-      for (const conn of this.node.getConnections(peerIdFromString(id))) conn.abort(new Error(`gossip stream gap (${reason})`))
-    }
+    const id = this.gossipRepair.due(Date.now(), gaps.keys(), this.config.gossipRepairAfterMs)
+    if (id == null) return
+    const reason = gaps.get(id) as GossipGap
+    this.log.warn({ peer: id, reason }, GOSSIP_REPAIR_LOG)
+    this.metrics.gossipRepairs.inc({ reason })
+    for (const conn of this.node.getConnections(peerIdFromString(id))) conn.abort(new Error(`gossip stream gap (${reason})`))
   }
 
   /**

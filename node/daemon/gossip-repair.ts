@@ -8,21 +8,25 @@
  * the fleet for as long as the connection lives. Closing the connection lets the redial open a
  * fresh one with fresh streams.
  *
- * A gap is repaired once it has lasted GOSSIP_REPAIR_AFTER_MS (streams open within milliseconds
- * of a connection; a member still starting gets that long), and a member repaired before waits a
- * growing backoff first, so a member whose gossip is broken for good is not redialled in a loop.
- * A low score is not a stream gap: the score outlives a reconnect (gossipsub retains it for an
- * hour), so the caller leaves those out.
+ * A gap is repaired once it has lasted `afterMs` (config gossipRepairAfterMs, a minute by
+ * default). Not sooner: gossipsub opens its streams one peer at a time, each a round trip, so a
+ * daemon that has just connected to many busy members (a whole fleet starting on a small host)
+ * has gaps for tens of seconds that close by themselves, and reopening those links only added
+ * handshakes to a starved host (50 daemons on 2 cores with 10 s: 690 reconnects, a minute
+ * longer to converge). A daemon also reopens at most one link per GOSSIP_REPAIR_SPACING_MS, and a
+ * member repaired before waits a growing backoff, so a member whose gossip is broken for good is
+ * not redialled in a loop. A low score is not a stream gap: the score outlives a reconnect
+ * (gossipsub retains it for an hour), so the caller leaves those out.
  */
 
 /** The journal line of a reopened link (tests and the fleet bench count it). */
 export const GOSSIP_REPAIR_LOG = 'reopening a member link our gossip no longer reaches'
-/** How long a connected member must stay unreached by our gossip before its link is reopened. */
-export const GOSSIP_REPAIR_AFTER_MS = 10_000
+/** At most one link reopened per this long, whatever the member. */
+export const GOSSIP_REPAIR_SPACING_MS = 10_000
 /** Wait before a second repair of the same member; doubled for each further one... */
-export const GOSSIP_REPAIR_BACKOFF_MS = 30_000
+export const GOSSIP_REPAIR_BACKOFF_MS = 60_000
 /** ...up to this. */
-export const GOSSIP_REPAIR_BACKOFF_MAX_MS = 10 * 60_000
+export const GOSSIP_REPAIR_BACKOFF_MAX_MS = 30 * 60_000
 
 interface GapState {
   /** When the current gap was first seen, or undefined while there is none. */
@@ -39,31 +43,34 @@ export function repairBackoffMs (repairs: number): number {
 
 export class GossipRepair {
   private readonly states = new Map<string, GapState>()
+  private lastRepairAt = -Infinity
 
   /**
-   * Given the connected members our gossip does not reach now (`gaps`), returns those whose link
-   * is due to be reopened, and counts the repair. Members not in `gaps` have no gap now.
+   * Given the connected members our gossip does not reach now (`gaps`), returns the one whose
+   * link is due to be reopened (the longest gap first), if any, and counts the repair. Members
+   * not in `gaps` have no gap now. `afterMs` 0: never.
    */
-  due (now: number, gaps: Iterable<string>): string[] {
+  due (now: number, gaps: Iterable<string>, afterMs: number): string | undefined {
     const current = new Set(gaps)
-    const out: string[] = []
     for (const [id, s] of this.states) {
       if (current.has(id)) continue
       s.since = undefined
-      // A member repaired long ago with no gap since is forgotten: its next gap starts afresh.
+      // A member with no gap and no repair for a long while is forgotten: its next gap starts afresh.
       if (now - s.lastRepairAt >= GOSSIP_REPAIR_BACKOFF_MAX_MS) this.states.delete(id)
     }
+    let pick: [string, GapState] | undefined
     for (const id of current) {
       let s = this.states.get(id)
       if (s == null) this.states.set(id, s = { repairs: 0, lastRepairAt: -Infinity })
       s.since ??= now
-      if (now - s.since < GOSSIP_REPAIR_AFTER_MS || now - s.lastRepairAt < repairBackoffMs(s.repairs)) continue
-      s.repairs++
-      s.lastRepairAt = now
-      s.since = undefined
-      out.push(id)
+      if (now - s.since < afterMs || now - s.lastRepairAt < repairBackoffMs(s.repairs)) continue
+      if (pick == null || (s.since < (pick[1].since as number))) pick = [id, s]
     }
-    return out
+    if (afterMs <= 0 || pick == null || now - this.lastRepairAt < GOSSIP_REPAIR_SPACING_MS) return undefined
+    const [id, s] = pick
+    s.repairs++
+    s.lastRepairAt = this.lastRepairAt = now
+    s.since = undefined
+    return id
   }
-
 }

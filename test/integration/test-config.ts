@@ -1,7 +1,7 @@
 /**
  * A daemon config for test fleets: resource thresholds off (a busy 2-core CI box would otherwise
- * make nodes `degraded` at random), fast reconcile and anti-entropy, and a remediation command that
- * does not need systemd. Tests that exercise thresholds write their own.
+ * make nodes `degraded` at random), fast reconcile, anti-entropy and gossip repair, and a
+ * remediation command that does not need systemd. Tests that exercise thresholds write their own.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +13,8 @@ export function testConfig (extra: Record<string, unknown> = {}): string {
     reconcileIntervalMs: 300,
     syncIntervalMs: 2000,
     drainTimeoutMs: 2000,
+    // A link without gossip (a frozen or killed member's leftovers) is reopened within a test's waits.
+    gossipRepairAfterMs: 10_000,
     remediation: { restartCommand: 'true', maxPerHour: 3 },
     ...extra
   }

@@ -26,7 +26,8 @@ describe('daemon configuration', () => {
     ['bogus: 1\n', 'bogus'],
     ['listen: []\n', 'listen'],
     ['unreachableMultiplier: 2\nsuspectMultiplier: 3\n', 'unreachableMultiplier'],
-    ['log: { level: loud }\n', 'log.level']
+    ['log: { level: loud }\n', 'log.level'],
+    ['gossipRepairAfterMs: 500\n', 'gossipRepairAfterMs']
   ]
   for (const [text, key] of bad) {
     it(`names the bad key '${key}'`, () => {
@@ -36,6 +37,11 @@ describe('daemon configuration', () => {
       expect(err?.key).toBe(key)
     })
   }
+
+  it('gossipRepairAfterMs: a minute by default, 0 turns the repair off', () => {
+    expect(loadConfig({ env: {}, flags: { dir: '/tmp/x' } }).gossipRepairAfterMs).toBe(60_000)
+    expect(loadConfig({ file: file('gossipRepairAfterMs: 0\n'), env: {}, flags: { dir: '/tmp/x' } }).gossipRepairAfterMs).toBe(0)
+  })
 
   it('an explicit config file that is missing is an error', () => {
     expect(() => loadConfig({ file: '/nonexistent/slm.yaml', env: {} })).toThrow(/cannot read/)
