@@ -8,23 +8,29 @@ export class EarliestTimer {
   /** When the armed timer fires (ms since epoch); Infinity when none is armed. */
   private due = Infinity
 
-  private readonly fire: () => void
+  private readonly fire: (lateMs: number) => void
+  private readonly now: () => number
 
+  /**
+   * `fire` gets how late it runs (ms past its deadline by `now`): a timer far behind says our own
+   * process was not running (peers.ts).
+   */
   // No parameter properties: tests load some modules with Node's type stripping, which lacks them.
-  constructor (fire: () => void) {
+  constructor (fire: (lateMs: number) => void, now: () => number = Date.now) {
     this.fire = fire
+    this.now = now
   }
 
   /** Fires within `ms`, keeping an earlier deadline. */
   within (ms: number): void {
-    const due = Date.now() + ms
+    const due = this.now() + ms
     if (this.timer !== undefined && this.due <= due) return
     clearTimeout(this.timer)
     this.due = due
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.due = Infinity
-      this.fire()
+      this.fire(this.now() - due)
     }, ms)
   }
 

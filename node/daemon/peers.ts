@@ -6,10 +6,16 @@
  * second on every daemon (~0.4 % of an idle daemon's CPU at 50 members).
  */
 import type { Liveness } from '../../protocol/types.js'
-import { livenessOf, nextChangeAt, type LivenessInit, type PeerObservation } from '../liveness/index.js'
+import { blindWithin, livenessOf, nextChangeAt, type LivenessInit, type PeerObservation, type Stall } from '../liveness/index.js'
 import { EarliestTimer } from './earliest-timer.js'
 
 const RETRY_MS = 1000
+/** Our liveness timer this late means we ran nothing for that long (a frozen process or host). */
+export const STALL_MIN_MS = 1000
+/** A stall is taken to start at most this long before the late timer's deadline. */
+const MAX_STALL_LEAD_MS = 60_000
+/** Stalls remembered: older ones no longer overlap any live member's heartbeat age. */
+const MAX_STALLS = 32
 
 interface PeerState {
   connected: boolean
@@ -36,10 +42,15 @@ export class PeerTracker {
    * Due at the earliest time some peer's liveness changes unless something new is heard. A pass
    * that fails part-way (a listener threw) may not have re-armed it: it tries again in a second.
    */
-  private readonly timer = new EarliestTimer(() => {
+  private readonly timer = new EarliestTimer((lateMs) => {
+    this.stalled(lateMs)
     try { this.evaluate() } catch { if (this.running) this.timer.within(RETRY_MS) }
-  })
+  }, () => this.now())
   private running = false
+  /** Our own stalls, oldest first (liveness blindWithin). */
+  private readonly stalls: Stall[] = []
+  /** When we last evaluated anything: a stall began no later (the timer's deadline may be after it). */
+  private lastRan = -Infinity
 
   constructor (init: Omit<LivenessInit, 'intervalMs'>, components: PeerTrackerComponents) {
     this.init = init
@@ -111,6 +122,20 @@ export class PeerTracker {
     for (const id of this.c.knownIds()) this.evaluateOne(id)
   }
 
+  /**
+   * The timer ran `lateMs` past its deadline: for that long this process ran nothing and took no
+   * heartbeat (SIGSTOP, a paused or snapshotted VM, a blocked loop, a wall clock stepped forward).
+   * Recorded before the pass it delays, which would otherwise count the stall against every peer.
+   */
+  private stalled (lateMs: number): void {
+    if (lateMs < STALL_MIN_MS) return
+    const to = this.now()
+    // From our last sign of life, not the deadline: the deadline is the earliest member's suspect
+    // age, so counting from it would leave that member just past it on waking.
+    this.stalls.push({ from: Math.max(Math.min(this.lastRan, to - lateMs), to - lateMs - MAX_STALL_LEAD_MS), to })
+    if (this.stalls.length > MAX_STALLS) this.stalls.shift()
+  }
+
   private evaluateOne (id: string): void {
     const p = this.state(id)
     const next = this.update(id, p)
@@ -124,9 +149,11 @@ export class PeerTracker {
   /** `id`'s liveness now; arms the timer for when it would next change. */
   private update (id: string, p: Pick<PeerState, 'connected' | 'disconnectedAt' | 'refusedAt'>): Liveness {
     const hb = this.c.heartbeatOf(id)
-    const obs: PeerObservation = { lastHeartbeat: hb.at, connected: p.connected, disconnectedAt: p.disconnectedAt, refusedAt: p.refusedAt }
-    const init = { ...this.init, intervalMs: hb.intervalMs }
     const now = this.now()
+    this.lastRan = now
+    const blindMs = hb.at == null ? 0 : blindWithin(this.stalls, hb.at, now)
+    const obs: PeerObservation = { lastHeartbeat: hb.at, connected: p.connected, disconnectedAt: p.disconnectedAt, refusedAt: p.refusedAt, blindMs }
+    const init = { ...this.init, intervalMs: hb.intervalMs }
     if (this.running) {
       const at = nextChangeAt(obs, init, now)
       if (at != null) this.timer.within(Math.max(1, at - now))

@@ -8,7 +8,7 @@ interface Tracked {
   reads: string[]
   changes: Array<[string, Liveness]>
   clock: { now: number }
-  /** Moves the tracker's clock and the fake timers together. */
+  /** Moves the tracker's clock and the fake timers together (in 100 ms steps). */
   advance: (ms: number) => void
   /** `seconds` intervals (1 s here) in which each of `ids` beats at the interval's end. */
   beat: (ids: string[], seconds: number) => void
@@ -28,7 +28,14 @@ function tracker (n: number, listener?: (id: string, l: Liveness) => void): Trac
     onChange: (id, l) => { if (listener != null) listener(id, l); else changes.push([id, l]) },
     now: () => clock.now
   })
-  const advance = (ms: number): void => { clock.now += ms; vi.advanceTimersByTime(ms) }
+  // In steps, as real time passes: a jump of the clock ahead of the timers is what a stall looks like.
+  const advance = (ms: number): void => {
+    for (let left = ms; left > 0; left -= 100) {
+      const step = Math.min(100, left)
+      clock.now += step
+      vi.advanceTimersByTime(step)
+    }
+  }
   const beat = (beating: string[], seconds: number): void => {
     for (let s = 0; s < seconds; s++) {
       advance(1_000)
@@ -163,6 +170,34 @@ describe('PeerTracker', () => {
     reads.length = 0
     beat(['p0', 'p1'], 10)
     expect(reads.filter((id) => id === 'p2').length).toBeLessThanOrEqual(4)
+    t.stop()
+  })
+
+  it('our own stall (frozen process or host) is not held against peers; silence after it is', () => {
+    vi.useFakeTimers()
+    const { t, changes, clock, advance, beat } = tracker(3)
+    t.start()
+    beat(['p0', 'p1', 'p2'], 3)
+    // Frozen for 20 s: the wall clock moves, our timers do not run; then the loop wakes and the
+    // overdue timer fires before any heartbeat that waited in the sockets is read.
+    clock.now += 20_000
+    vi.advanceTimersByTime(20_000)
+    expect(changes).toEqual([])
+    // Beats resume for p0 and p1; p2 stays silent: suspect three intervals after we woke, not at once.
+    beat(['p0', 'p1'], 3)
+    expect(changes).toEqual([])
+    advance(1_000)
+    expect(changes).toEqual([['p2', 'suspect']])
+    t.stop()
+  })
+
+  it('without a stall, a late-looking gap is silence: the same 20 s with our timers running is unreachable', () => {
+    vi.useFakeTimers()
+    const { t, changes, advance, beat } = tracker(3)
+    t.start()
+    beat(['p0', 'p1', 'p2'], 3)
+    for (let i = 0; i < 20; i++) advance(1_000)
+    expect(changes.filter(([, l]) => l === 'unreachable').length).toBe(3)
     t.stop()
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countLiveness, livenessOf, nextChangeAt } from '../../../node/liveness/index.js'
+import { blindWithin, countLiveness, livenessOf, nextChangeAt } from '../../../node/liveness/index.js'
 
 const init = { intervalMs: 1000 }
 
@@ -15,11 +15,23 @@ describe('livenessOf', () => {
     ['a disconnect with no refusal: unreachable once six intervals passed without a heartbeat', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, 16_500, 'unreachable'],
     ['a heartbeat after the disconnect (via the mesh) keeps it alive', { lastHeartbeat: 10_500, connected: false, disconnectedAt: 10_100 }, 11_000, 'alive'],
     ['never heard and not connected is unreachable', { lastHeartbeat: null, connected: false, disconnectedAt: null }, 1, 'unreachable'],
-    ['never heard but connected is alive', { lastHeartbeat: null, connected: true, disconnectedAt: null }, 1, 'alive']
+    ['never heard but connected is alive', { lastHeartbeat: null, connected: true, disconnectedAt: null }, 1, 'alive'],
+    ['time we were stalled does not count: 20 s silent, 18 s of it our own stall, is alive', { lastHeartbeat: 10_000, connected: true, disconnectedAt: null, blindMs: 18_000 }, 30_000, 'alive'],
+    ['...and the time after it does: suspect once three intervals passed while we listened', { lastHeartbeat: 10_000, connected: true, disconnectedAt: null, blindMs: 18_000 }, 31_500, 'suspect'],
+    ['a stall does not hide a refused redial after a disconnect', { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_110, blindMs: 5_000 }, 12_200, 'unreachable']
   ]
   for (const [name, obs, now, want] of cases) {
     it(name, () => { expect(livenessOf(obs, init, now)).toBe(want) })
   }
+
+  it('blindWithin: the part of a span that falls in our stalls', () => {
+    const stalls = [{ from: 1000, to: 3000 }, { from: 5000, to: 6000 }]
+    expect(blindWithin(stalls, 0, 10_000)).toBe(3000)
+    expect(blindWithin(stalls, 2000, 5500)).toBe(1500)
+    expect(blindWithin(stalls, 3000, 5000)).toBe(0)
+    expect(blindWithin(stalls, 7000, 9000)).toBe(0)
+    expect(blindWithin([], 0, 10_000)).toBe(0)
+  })
 
   it('counts liveness values', () => {
     expect(countLiveness(['alive', 'alive', 'suspect'])).toEqual({ alive: 2, suspect: 1, unreachable: 0 })
@@ -58,7 +70,8 @@ describe('nextChangeAt', () => {
   })
   it('agrees with livenessOf at every millisecond of a window (no breakpoint missed)', () => {
     const cases = [beat, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000 },
-      { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000, refusedAt: 14_500 }]
+      { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_100 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 14_000, refusedAt: 14_500 },
+      { ...beat, blindMs: 2_300 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, blindMs: 1_700 }, { lastHeartbeat: 10_000, connected: false, disconnectedAt: 10_100, refusedAt: 10_100, blindMs: 4_000 }]
     const custom = { intervalMs: 700, suspectMultiplier: 2.5, unreachableMultiplier: 4, disconnectGraceMs: 900 }
     for (const i of [init, custom]) {
       for (const obs of cases) {
