@@ -17,22 +17,17 @@
  * Flags: --sizes 10,30,50  --events 100 (20 with --quick)  --idle-ms 20000  --settle-ms 30000 (0 skips; 0 with --quick)
  *        --heartbeat-interval MS (daemon default)  --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick).
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { startFleet, type Fleet } from '../helpers/fleet.js'
 import { admitAll, converge, Observers, settle, slmDetection, slmPropagation } from '../helpers/measure.js'
 import { sampleIdle } from '../helpers/proc-stats.js'
 import { sleep } from '../helpers/wait.js'
 import { fmt, ratio, summarize, table, type Summary } from '../helpers/report.js'
-import { slmBin } from '../helpers/slm.js'
+import { logCount, slmBin } from '../helpers/slm.js'
 import { listFlag, numberFlag, type BenchOptions } from '../helpers/bench.js'
 import { GOSSIP_REPAIR_LOG } from '../../node/daemon/gossip-repair.js'
 import { serfDetection, serfPropagation, startSerfFleet } from './serf.js'
-
-function countInFile (file: string, text: string): number {
-  try { return readFileSync(file, 'utf8').split(text).length - 1 } catch { return 0 }
-}
 
 interface Config {
   events: number
@@ -184,7 +179,7 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
   } finally {
     await obs?.stop()
     // A gossip gap repaired (node/daemon/gossip-repair.ts) is a closed link, worth knowing beside the soak's counts.
-    const reopened = fleet.nodes.reduce((sum, x) => sum + countInFile(join(x.dir, 'daemon.log'), GOSSIP_REPAIR_LOG), 0)
+    const reopened = fleet.nodes.reduce((sum, x) => sum + logCount(x.dir, GOSSIP_REPAIR_LOG), 0)
     out.notes.push(`slm n=${n}: ${reopened} member links reopened for a gossip gap`)
     for (const c of fleet.crashes) {
       out.notes.push(`slm n=${n}: ${c.name} exited unasked (code ${c.code}, signal ${c.signal})`)

@@ -4,7 +4,7 @@
  */
 export { startFleet, type Crash, type Fleet, type FleetNode, type FleetOptions } from './fleet.js'
 export { follow, type Change, type Follower, type FollowOptions } from './follow.js'
-export { slm, slmBin, slmJson, spawnDaemon, waitReady, repoRoot, logTail, SlmCliError, DaemonExitedError, type SlmOptions } from './slm.js'
+export { slm, slmBin, slmJson, spawnDaemon, waitReady, repoRoot, logCount, logTail, SlmCliError, DaemonExitedError, type SlmOptions } from './slm.js'
 export { run, spawnTracked, terminate, waitExit, killAllTracked, isRunning, mapLimit, type RunResult } from './procs.js'
 export { waitFor, sleep, WaitAbort, WaitTimeoutError, type WaitOptions } from './wait.js'
 export { freePorts } from './ports.js'

@@ -92,6 +92,15 @@ export function spawnDaemon (dir: string, args: string[], prefix: string[] = [])
   }
 }
 
+/** How many times `text` occurs in a daemon's log (0 without one). */
+export function logCount (dir: string, text: string): number {
+  try {
+    return readFileSync(join(dir, 'daemon.log'), 'utf8').split(text).length - 1
+  } catch {
+    return 0
+  }
+}
+
 /** The last `lines` lines of a daemon's log, for error messages. */
 export function logTail (dir: string, lines = 20): string {
   try {

@@ -7,12 +7,11 @@
  * gossip has not reached for gossipRepairAfterMs, and the redial brings fresh streams.
  * Real daemons on 127.0.0.1; the gap is made through a test hook that takes gossipsub's own paths.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ControlClient } from '../../node/control/index.js'
 import { GOSSIP_REPAIR_LOG as REPAIRED } from '../../node/daemon/gossip-repair.js'
-import { slm, startFleet, type Fleet } from '../helpers/index.js'
+import { logCount, slm, startFleet, type Fleet } from '../helpers/index.js'
 import { converge } from '../helpers/measure.js'
 import { testConfig } from './test-config.js'
 
@@ -33,7 +32,7 @@ describe('a member link without gossip streams', () => {
 
   const all = async (): Promise<any[]> => await Promise.all(fleet.nodes.map(async n => await fleet.status(n.name)))
   const whole = async (): Promise<boolean> => (await all()).every(s => s.gossipPeers === 3 && s.unconnected === 0 && s.lazyGossip === false)
-  const repairsLogged = (on: string): number => readFileSync(join(fleet.node(on).dir, 'daemon.log'), 'utf8').split(REPAIRED).length - 1
+  const repairsLogged = (on: string): number => logCount(fleet.node(on).dir, REPAIRED)
 
   // What `slm status` names the gap: gossipsub forgets the peer after a read error; a closed
   // outbound stream leaves the peer known but unwritable. Each case on its own pair: a member
