@@ -540,6 +540,7 @@ export class Daemon {
    * fresh streams.
    */
   private repairGossipLinks (): void {
+    if (this.config.gossipRepairAfterMs <= 0) return
     const gaps = this.gossipGaps()
     for (const [id, gap] of gaps) if (gap === 'low-score') gaps.delete(id)
     const id = this.gossipRepair.due(Date.now(), gaps.keys(), this.config.gossipRepairAfterMs)

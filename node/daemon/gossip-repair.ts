@@ -51,6 +51,7 @@ export class GossipRepair {
    * not in `gaps` have no gap now. `afterMs` 0: never.
    */
   due (now: number, gaps: Iterable<string>, afterMs: number): string | undefined {
+    if (afterMs <= 0) return undefined
     const current = new Set(gaps)
     for (const [id, s] of this.states) {
       if (current.has(id)) continue
@@ -66,7 +67,7 @@ export class GossipRepair {
       if (now - s.since < afterMs || now - s.lastRepairAt < repairBackoffMs(s.repairs)) continue
       if (pick == null || (s.since < (pick[1].since as number))) pick = [id, s]
     }
-    if (afterMs <= 0 || pick == null || now - this.lastRepairAt < GOSSIP_REPAIR_SPACING_MS) return undefined
+    if (pick == null || now - this.lastRepairAt < GOSSIP_REPAIR_SPACING_MS) return undefined
     const [id, s] = pick
     s.repairs++
     s.lastRepairAt = this.lastRepairAt = now
