@@ -14,7 +14,7 @@ import { signBeat } from '../../protocol/relayed-beat.js'
 import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent, type WireHeartbeat } from '../../protocol/types.js'
 import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
-import { BystanderQueue, CommandProcessor, isBystander, isOwnAction } from '../commands/index.js'
+import { BystanderQueue, CommandProcessor, isBystander, isOwnAction, type TargetSubject } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
@@ -230,10 +230,7 @@ export class Daemon {
 
     this.commands = new CommandProcessor({
       store: commandStoreOf(this),
-      self: () => {
-        const v = this.selfView()
-        return { id: v.id, name: v.name, roles: v.roles, tags: v.tags }
-      },
+      self: () => this.selfSubject(),
       applyNodeAction: async (cmd, issuer) => await applyNodeAction(this, cmd, issuer),
       onFleetChange: () => { this.reconciler?.poke() },
       // Out before we apply it, not after: the members then hold their copy (a bystander's) when
@@ -241,7 +238,7 @@ export class Daemon {
       // us alone rides in the message of those events instead (Outbox.carry).
       onStored: (cmd, source) => {
         if (source !== 'local') return
-        if (isOwnAction(cmd, this.selfView())) this.outbox.carry(cmd)
+        if (isOwnAction(cmd, this.selfSubject())) this.outbox.carry(cmd)
         else this.publish({ v: PROTOCOL_VERSION, kind: 'command', command: cmd })
       },
       onReject: (code) => { this.metrics.reject(`command_${code}`); this.metrics.commands.inc({ result: code }) },
@@ -363,6 +360,15 @@ export class Daemon {
 
   selfView (): NodeView {
     return nodeViewOf(this, this.id)!
+  }
+
+  /**
+   * This node as targets, assignments and windows select it. Not `selfView()`: a view also names
+   * the code-source holder, an O(fleet) walk, and this runs for every command received.
+   */
+  selfSubject (): TargetSubject {
+    const n = this.store.getNode(this.id)
+    return { id: this.id, name: n?.name ?? this.config.name, roles: n?.roles ?? [], tags: n?.tags ?? [] }
   }
 
   publish (msg: GossipMessage): void {
@@ -712,7 +718,7 @@ export class Daemon {
 
   /** A gossiped command: a bystander's copy waits for the events it causes (bystander.ts). */
   private onCommand (cmd: CommandEnvelope): void {
-    if (isBystander(cmd, this.selfView())) this.bystanders.add(cmd)
+    if (isBystander(cmd, this.selfSubject())) this.bystanders.add(cmd)
     else this.receiveGossiped(cmd)
   }
 

@@ -102,7 +102,7 @@ export class Reconciler {
   }
 
   private myRoles (): RoleDefinition[] {
-    const names = new Set(this.d.selfView().roles)
+    const names = new Set(this.d.selfSubject().roles)
     return this.d.store.roles().filter(r => names.has(r.name))
   }
 
@@ -188,7 +188,7 @@ export class Reconciler {
 
   /** Scheduled maintenance windows: enter at start, leave at end (also after a restart). */
   private async windows (state: NodeState, now: number): Promise<boolean> {
-    const self = this.d.selfView()
+    const self = this.d.selfSubject()
     const mine = this.d.store.windows().filter((w: MaintenanceWindow) => w.nodes.some(e => entryCovers(e, self)))
     const last = this.lastTransition()
     const fromWindow = last?.metadata?.window as string | undefined
