@@ -15,17 +15,21 @@
  *   slowly): the first figure includes that warm-up, this one is the steady state.
  *
  * Flags: --sizes 10,30,50  --events 100 (20 with --quick)  --idle-ms 20000  --settle-ms 30000 (0 skips; 0 with --quick)
- *        --heartbeat-interval MS (daemon default)  --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick).
+ *        --heartbeat-interval MS (daemon default)  --soak-n 30  --soak-ms 600000 (0 skips; 0 with --quick)
+ *        --via tui|cli: how the operator's maintenance commands are sent (measure.ts CommandVia);
+ *        tui by default: the measured window starts as the command's answer comes back, and an
+ *        `slm` process exiting then loads the cores the receivers need (Serf's `serf event` is a
+ *        small Go binary).
  */
 import { existsSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { startFleet, type Fleet } from '../helpers/fleet.js'
-import { admitAll, converge, Observers, settle, slmDetection, slmPropagation } from '../helpers/measure.js'
+import { admitAll, converge, Observers, settle, slmDetection, slmPropagation, type CommandVia } from '../helpers/measure.js'
 import { sampleIdle } from '../helpers/proc-stats.js'
 import { sleep } from '../helpers/wait.js'
 import { fmt, ratio, summarize, table, type Summary } from '../helpers/report.js'
 import { logCount, slmBin } from '../helpers/slm.js'
-import { listFlag, numberFlag, type BenchOptions } from '../helpers/bench.js'
+import { choiceFlag, listFlag, numberFlag, type BenchOptions } from '../helpers/bench.js'
 import { GOSSIP_REPAIR_LOG } from '../../node/daemon/gossip-repair.js'
 import { serfDetection, serfPropagation, startSerfFleet } from './serf.js'
 
@@ -37,6 +41,7 @@ interface Config {
   heartbeatIntervalMs?: number
   soakN: number
   soakMs: number
+  via: CommandVia
 }
 
 /** One side's figures for one N; null where it could not be measured (see `notes`). */
@@ -139,7 +144,7 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
     if (admitted) {
       log(`slm n=${n}: propagation`)
       try {
-        const p = await slmPropagation(fleet, obs, cfg.events)
+        const p = await slmPropagation(fleet, obs, cfg.events, undefined, cfg.via)
         out.propagation = summarize(p.samples)
         out.lost = p.lost
       } catch (err) {
@@ -217,7 +222,8 @@ export async function run (opts: BenchOptions): Promise<string> {
     idleMs: numberFlag(opts.args, 'idle-ms', opts.quick ? 10_000 : 20_000),
     settleMs: numberFlag(opts.args, 'settle-ms', opts.quick ? 0 : 30_000),
     soakN: numberFlag(opts.args, 'soak-n', 30),
-    soakMs: numberFlag(opts.args, 'soak-ms', opts.quick ? 0 : 600_000)
+    soakMs: numberFlag(opts.args, 'soak-ms', opts.quick ? 0 : 600_000),
+    via: choiceFlag<CommandVia>(opts.args, 'via', ['tui', 'cli'], 'tui')
   }
   const hb = numberFlag(opts.args, 'heartbeat-interval', 0)
   if (hb > 0) cfg.heartbeatIntervalMs = hb
@@ -225,6 +231,7 @@ export async function run (opts: BenchOptions): Promise<string> {
   console.log(`sizes ${sizes.join(', ')}; ${cfg.events} events each; idle window ${cfg.idleMs / 1000} s` +
     `${cfg.settleMs > 0 ? ` (and another ${cfg.settleMs / 1000} s after it, settled)` : ''}; ` +
     `slm heartbeat ${cfg.heartbeatIntervalMs ?? 'default'} ms, cpu health threshold off; ` +
+    `slm commands sent as the ${cfg.via === 'tui' ? 'TUI sends them (a control connection)' : 'CLI sends them (an slm process each)'}; ` +
     `Serf lan profile, user events not coalesced; ${cpus().length} cores`)
 
   const body: string[][] = []

@@ -33,6 +33,14 @@ export function numberFlag (args: string[], name: string, fallback: number): num
   return n
 }
 
+/** One of `choices`, `fallback` when absent; anything else is a usage error naming the flag. */
+export function choiceFlag<T extends string> (args: string[], name: string, choices: readonly T[], fallback: T): T {
+  const v = flag(args, name)
+  if (v === undefined) return fallback
+  if (!(choices as readonly string[]).includes(v)) throw new Error(`--${name} must be one of ${choices.join(', ')}, got '${v}'`)
+  return v as T
+}
+
 /** A comma-separated list of numbers, e.g. `--sizes 10,30,50`. */
 export function listFlag (args: string[], name: string, fallback: number[]): number[] {
   const v = flag(args, name)

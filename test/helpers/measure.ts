@@ -5,6 +5,10 @@
  */
 import { join } from 'node:path'
 import { CONTROL_SOCKET_NAME, ControlClient } from '../../node/control/index.js'
+import { loadOperatorKey } from '../../node/identity/operator-key.js'
+import { buildCommand, type CommandSigner } from '../../tui/commands/build.js'
+import { parsePrompt } from '../../tui/commands/parse.js'
+import { createSigner } from '../../tui/commands/signer.js'
 import type { Change } from './follow.js'
 import type { Fleet, FleetNode } from './fleet.js'
 import { mapLimit } from './procs.js'
@@ -108,14 +112,61 @@ export class Observers {
   }
 }
 
+/**
+ * How a run issues operator commands: `cli` runs `slm ... --key` per command; `tui` sends them as
+ * the TUI does (its prompt parser, command builder and signer; `submit` on a control connection
+ * kept open to the target's daemon). Either way the command is signed by the operator key and
+ * checked by the daemon alike. A signed `slm` call is a Node process of ~0.1-0.2 CPU-s, which is
+ * still exiting when its answer comes, as the transition leaves the origin: its exit shares the
+ * two cores with the receivers whose store times are measured.
+ */
+export type CommandVia = 'cli' | 'tui'
+
+export class OperatorConsole {
+  private readonly fleet: Fleet
+  private readonly via: CommandVia
+  private signer: CommandSigner | undefined
+  private readonly clients = new Map<string, ControlClient>()
+
+  constructor (fleet: Fleet, via: CommandVia) {
+    this.fleet = fleet
+    this.via = via
+  }
+
+  /** Runs a TUI prompt line (`maintenance enter planned bench`) against `node`, on `node`'s daemon. */
+  async run (line: string, node: FleetNode, cliArgs: string[]): Promise<void> {
+    if (this.via === 'cli') {
+      const full = [...cliArgs, '--key', this.fleet.operatorKey]
+      const r = await this.fleet.slm(full, { dir: node.dir })
+      if (r.code !== 0) throw new SlmCliError(full, r)
+      return
+    }
+    const parsed = parsePrompt(line)
+    if (parsed.kind !== 'action') throw new Error(`not an action prompt: ${line}`)
+    this.signer ??= createSigner((await loadOperatorKey(this.fleet.operatorKey)).privateKeyPem)
+    let client = this.clients.get(node.name)
+    if (client === undefined) {
+      client = await ControlClient.connect(join(node.dir, CONTROL_SOCKET_NAME))
+      this.clients.set(node.name, client)
+    }
+    await client.call('submit', { command: buildCommand(parsed, [node.nodeId], this.signer, Date.now()) })
+  }
+
+  close (): void {
+    for (const c of this.clients.values()) c.close()
+    this.clients.clear()
+  }
+}
+
 const stateAfter = (c: Change): string | undefined => (c.event as { body?: { to?: string } } | undefined)?.body?.to
 
 /**
  * Drives nodes through maintenance (enter planned, then exit: 1 + 2-3 transitions per cycle) until
  * `count` transitions have been stored on every observer. Each sample: the last observer's
  * `receivedAt` minus the origin's own. Samples that never reach everyone are counted as `lost`.
+ * Commands go to the target's own daemon, as the TUI sends them unless `via` is 'cli'.
  */
-export async function slmPropagation (fleet: Fleet, obs: Observers, count: number, budgetMs = 180_000): Promise<{ samples: number[], lost: number }> {
+export async function slmPropagation (fleet: Fleet, obs: Observers, count: number, budgetMs = 180_000, via: CommandVia = 'tui'): Promise<{ samples: number[], lost: number }> {
   const observers = [...obs.seen.keys()]
   const nodes = fleet.nodes.filter((x) => x.child !== null)
   const since = Date.now()
@@ -126,25 +177,25 @@ export async function slmPropagation (fleet: Fleet, obs: Observers, count: numbe
     const own = obs.transitionsOf(node, since)
     return own.length > 0 ? stateAfter(own[own.length - 1]) : 'online'
   }
-  const command = async (args: string[], node: FleetNode): Promise<void> => {
-    const full = [...args, '--key', fleet.operatorKey]
-    const r = await fleet.slm(full, { dir: node.dir })
-    if (r.code !== 0) throw new SlmCliError(full, r)
-  }
+  const operator = new OperatorConsole(fleet, via)
   const produced = (): number => nodes.reduce((s, n) => s + obs.transitionsOf(n, since).length, 0)
 
-  for (let round = 0; produced() < count && Date.now() < deadline && round < count * 2; round++) {
-    // 'maintenance enter --type planned' is valid from online only (DESIGN.md state machine).
-    const node = [...nodes.slice(round % nodes.length), ...nodes].find((x) => x.child !== null && lastState(x) === 'online')
-    if (node === undefined) throw new Error('no running node is online to drive through maintenance')
-    const before = obs.transitionsOf(node, since).length
-    await command(['maintenance', 'enter', node.name, '--type', 'planned', '--reason', 'bench'], node)
-    await waitFor(() => obs.transitionsOf(node, since).length > before && complete(node),
-      { timeoutMs: 20_000, intervalMs: 20, what: `${node.name}'s maintenance transition on all nodes` })
-    await command(['maintenance', 'exit', node.name], node)
-    // The node walks back to online by itself; a node that stays in recovering is left there.
-    await waitFor(() => lastState(node) === 'online' && complete(node),
-      { timeoutMs: 20_000, intervalMs: 20, what: `${node.name} back online on all nodes` }).catch(() => {})
+  try {
+    for (let round = 0; produced() < count && Date.now() < deadline && round < count * 2; round++) {
+      // 'maintenance enter --type planned' is valid from online only (DESIGN.md state machine).
+      const node = [...nodes.slice(round % nodes.length), ...nodes].find((x) => x.child !== null && lastState(x) === 'online')
+      if (node === undefined) throw new Error('no running node is online to drive through maintenance')
+      const before = obs.transitionsOf(node, since).length
+      await operator.run('maintenance enter planned bench', node, ['maintenance', 'enter', node.name, '--type', 'planned', '--reason', 'bench'])
+      await waitFor(() => obs.transitionsOf(node, since).length > before && complete(node),
+        { timeoutMs: 20_000, intervalMs: 20, what: `${node.name}'s maintenance transition on all nodes` })
+      await operator.run('maintenance exit', node, ['maintenance', 'exit', node.name])
+      // The node walks back to online by itself; a node that stays in recovering is left there.
+      await waitFor(() => lastState(node) === 'online' && complete(node),
+        { timeoutMs: 20_000, intervalMs: 20, what: `${node.name} back online on all nodes` }).catch(() => {})
+    }
+  } finally {
+    operator.close()
   }
 
   const samples: number[] = []
