@@ -144,7 +144,7 @@ async function measureSlm (n: number, cfg: Config): Promise<Figures> {
     if (admitted) {
       log(`slm n=${n}: propagation`)
       try {
-        const p = await slmPropagation(fleet, obs, cfg.events, undefined, cfg.via)
+        const p = await slmPropagation(fleet, obs, cfg.events, { via: cfg.via })
         out.propagation = summarize(p.samples)
         out.lost = p.lost
       } catch (err) {

@@ -166,7 +166,8 @@ const stateAfter = (c: Change): string | undefined => (c.event as { body?: { to?
  * `receivedAt` minus the origin's own. Samples that never reach everyone are counted as `lost`.
  * Commands go to the target's own daemon, as the TUI sends them unless `via` is 'cli'.
  */
-export async function slmPropagation (fleet: Fleet, obs: Observers, count: number, budgetMs = 180_000, via: CommandVia = 'tui'): Promise<{ samples: number[], lost: number }> {
+export async function slmPropagation (fleet: Fleet, obs: Observers, count: number, opts: { budgetMs?: number, via?: CommandVia } = {}): Promise<{ samples: number[], lost: number }> {
+  const { budgetMs = 180_000, via = 'tui' } = opts
   const observers = [...obs.seen.keys()]
   const nodes = fleet.nodes.filter((x) => x.child !== null)
   const since = Date.now()
