@@ -44,7 +44,8 @@ export function controlHandlers (d: Daemon): Record<string, ControlHandler> {
         nodeId: d.id,
         name: d.config.name,
         version: d.version,
-        state: d.selfView().state,
+        // Our own record is among the views just built; none yet reads as the state before admission.
+        state: views.find(v => v.id === d.id)?.state ?? 'discovered',
         listenAddrs: d.listenAddrs(),
         peers: new Set(d.node.getConnections().map(c => c.remotePeer.toString())).size,
         gossipPeers: targets.size,

@@ -11,7 +11,7 @@ import { briefOf, fullBeatDue, stableHash, type FullBeatState } from '../../prot
 import { signEvent } from '../../protocol/sign.js'
 import { encodeGossip } from '../../protocol/codec.js'
 import { signBeat } from '../../protocol/relayed-beat.js'
-import { CONTROL_SOCKET_NAME, type NodeView, type ReplicaChange } from '../../protocol/control.js'
+import { CONTROL_SOCKET_NAME, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent, type WireHeartbeat } from '../../protocol/types.js'
 import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
 import { BystanderQueue, CommandProcessor, isBystander, isOwnAction, type TargetSubject } from '../commands/index.js'
@@ -23,7 +23,6 @@ import { defaultRoles } from '../roles/index.js'
 import { createStore, type Store } from '../store/index.js'
 import { AntiEntropy } from '../sync/index.js'
 import { controlHandlers } from './control-api.js'
-import { nodeViewOf } from './fleet-view.js'
 import { createLogger, type Logger } from './logger.js'
 import { DaemonMetrics } from './metrics.js'
 import { PeerTracker } from './peers.js'
@@ -358,13 +357,9 @@ export class Daemon {
     return this.node.getMultiaddrs().map(a => a.toString())
   }
 
-  selfView (): NodeView {
-    return nodeViewOf(this, this.id)!
-  }
-
   /**
-   * This node as targets, assignments and windows select it. Not `selfView()`: a view also names
-   * the code-source holder, an O(fleet) walk, and this runs for every command received.
+   * This node as targets, assignments and windows select it: its record, not a node view (a view
+   * also names the code-source holder, an O(fleet) walk), as this runs for every command received.
    */
   selfSubject (): TargetSubject {
     const n = this.store.getNode(this.id)
