@@ -43,7 +43,27 @@ export const validateLease: Validator<Lease> = validator(leaseSchema, 'lease')
 export const validateNodeEvent: Validator<NodeEvent> = validator(nodeEventSchema, 'node event')
 export const validateUnsignedNodeEvent: Validator<UnsignedNodeEvent> = validator(unsignedNodeEventSchema, 'node event')
 
-export const validateCommand: Validator<CommandEnvelope> = validator(commandEnvelopeSchema, 'command')
+/**
+ * Commands that came out of a gossip message's or a sync batch's validation: parsed by the same
+ * command schema there, so validateCommand, which checkCommand runs on every command whatever its
+ * path, takes them as they are instead of parsing each one again on every member. zod hands out
+ * new objects, so only what that validation returned is in here; the signature is still checked,
+ * and any change to such an object would break it.
+ */
+const parsedCommands = new WeakSet<object>()
+const parseCommand = validator(commandEnvelopeSchema, 'command')
+
+export const validateCommand: Validator<CommandEnvelope> = (value, path) =>
+  typeof value === 'object' && value !== null && parsedCommands.has(value) ? value as CommandEnvelope : parseCommand(value, path)
+
+/** `validate`, remembering the commands in what it returns as parsed (parsedCommands). */
+function markingCommands<T> (validate: Validator<T>, commandsOf: (value: T) => CommandEnvelope[] | undefined): Validator<T> {
+  return (value, path) => {
+    const out = validate(value, path)
+    for (const cmd of commandsOf(out) ?? []) parsedCommands.add(cmd)
+    return out
+  }
+}
 /** Same as `validateCommand`; the name matches the type. */
 export const validateCommandEnvelope = validateCommand
 export const validateUnsignedCommand: Validator<UnsignedCommand> = validator(unsignedCommandSchema, 'command')
@@ -58,8 +78,10 @@ export const validateRegister: Validator<Register> = validator(registerSchema, '
 
 export const validateSyncDigest: Validator<SyncDigest> = validator(syncDigestSchema, 'sync digest')
 export const validateSyncRequest: Validator<SyncRequest> = validator(syncRequestSchema, 'sync request')
-export const validateSyncResponse: Validator<SyncResponse> = validator(syncResponseSchema, 'sync response')
-export const validateGossipMessage: Validator<GossipMessage> = validator(gossipMessageSchema, 'gossip message')
+export const validateSyncResponse: Validator<SyncResponse> = markingCommands(validator(syncResponseSchema, 'sync response'),
+  (res) => res.kind === 'commands' ? res.commands : undefined)
+export const validateGossipMessage: Validator<GossipMessage> = markingCommands(validator(gossipMessageSchema, 'gossip message'),
+  (msg) => msg.kind === 'command' ? [msg.command] : msg.kind === 'events' ? msg.commands : undefined)
 
 const paramValidators = new Map<Action, Validator<unknown>>()
 

@@ -3,8 +3,9 @@ import { ValidationError } from '../../protocol/errors.js'
 import {
   ACTION_PARAMS, LIMITS, validateCommand, validateDesiredCode, validateGossipMessage, validateHeartbeat,
   validateMaintenanceWindow, validateNodeEvent, validateParams, validateRegister, validateRoleDefinition,
-  validateSyncDigest, validateSyncRequest, validateTrustEntry, validateUnsignedNodeEvent
+  validateSyncDigest, validateSyncRequest, validateSyncResponse, validateTrustEntry, validateUnsignedNodeEvent
 } from '../../protocol/schema.js'
+import { checkCommand } from '../../node/commands/check.js'
 import { ACTIONS, PROTOCOL_VERSION } from '../../protocol/types.js'
 import { expectCode, thrown } from './helpers.js'
 import {
@@ -173,5 +174,30 @@ describe('action params', () => {
   it('reject a comment over 1024 characters', () => {
     const err = expectCode(() => validateCommand({ ...sampleCommand(), comment: 'c'.repeat(1025) }), ValidationError, 'ERR_VALIDATION')
     expect(err.path).toBe('comment')
+  })
+})
+
+describe('commands parsed inside a gossip message or a sync batch', () => {
+  it('are taken as they are by validateCommand (checkCommand runs it on every command); other values are parsed', () => {
+    const cmd = sampleCommand()
+    const msg = validateGossipMessage({ v: PROTOCOL_VERSION, kind: 'events', events: [sampleEvent('transition')], commands: [cmd] })
+    const parsed = msg.kind === 'events' ? msg.commands?.[0] : undefined
+    expect(parsed).toEqual(cmd)
+    expect(parsed).not.toBe(cmd) // zod built a new object...
+    expect(validateCommand(parsed)).toBe(parsed) // ...which is not parsed again
+    expect(validateCommand(cmd)).not.toBe(cmd) // the caller's own object still is
+    const batch = validateSyncResponse({ v: PROTOCOL_VERSION, kind: 'commands', commands: [cmd], more: false })
+    const synced = batch.kind === 'commands' ? batch.commands[0] : undefined
+    expect(validateCommand(synced)).toBe(synced)
+    expectCode(() => validateCommand({ ...cmd, action: 'format_disk' }), ValidationError, 'ERR_VALIDATION')
+  })
+
+  it('one changed after parsing still fails its signature check', () => {
+    const msg = validateGossipMessage({ v: PROTOCOL_VERSION, kind: 'command', command: sampleCommand() })
+    if (msg.kind !== 'command') throw new Error('expected a command message')
+    const changed = msg.command as { comment?: string }
+    changed.comment = 'not what the operator signed'
+    const res = checkCommand(changed, { trust: () => ({ ...sampleTrustEntry(), role: 'admin' }), seen: () => false, now: Date.now(), skewMs: 60_000 })
+    expect(res.ok ? 'ok' : res.code).toBe('bad_signature')
   })
 })
