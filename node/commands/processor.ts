@@ -13,8 +13,8 @@ export interface CommandStore {
   trust: (key: string) => TrustEntry | undefined
   trustList: () => TrustEntry[]
   hasSeen: (id: string) => boolean
-  /** Stores the command and its seen-set entry in one transaction. */
-  putCommand: (cmd: CommandEnvelope) => Promise<void>
+  /** Stores the command and its seen-set entry in one transaction; `lazyMs`: ReceiveOptions. */
+  putCommand: (cmd: CommandEnvelope, lazyMs?: number) => Promise<void>
   getRegisterValue: (key: string) => unknown
   applyRegister: (reg: Register) => Promise<boolean>
   recordResult: (cmd: CommandEnvelope, status: CommandResultStatus, reason?: string) => Promise<void>
@@ -59,6 +59,14 @@ export interface CommandProcessorComponents {
 
 export type ReceiveSource = 'local' | 'gossip' | 'sync'
 
+export interface ReceiveOptions {
+  /**
+   * Store it with the next write, or within this many ms (store/writer.ts `lazyMs`): for a copy
+   * nobody here waits for (bystander.ts), so it costs no commit of its own.
+   */
+  lazyStoreMs?: number
+}
+
 /** Fleet actions whose target is the whole fleet record their result once, on the accepting node. */
 const GLOBAL_FLEET_ACTIONS = new Set(['trust_add', 'trust_remove', 'role_define', 'role_delete', 'admission_policy', 'code_source_pin', 'code_source_unpin', 'code_pause', 'code_resume', 'code_rollback', 'maintenance_cancel'])
 
@@ -78,18 +86,18 @@ export class CommandProcessor {
    * so a burst of commands costs one fsync per batch) while applications to this node keep their
    * arrival order.
    */
-  async receive (raw: unknown, source: ReceiveSource): Promise<CheckResult> {
+  async receive (raw: unknown, source: ReceiveSource, opts: ReceiveOptions = {}): Promise<CheckResult> {
     const prev = this.applyChain
     let release!: () => void
     this.applyChain = new Promise<void>((resolve) => { release = resolve })
     try {
-      return await this.process(raw, source, prev)
+      return await this.process(raw, source, prev, opts)
     } finally {
       release()
     }
   }
 
-  private async process (raw: unknown, source: ReceiveSource, turn: Promise<unknown>): Promise<CheckResult> {
+  private async process (raw: unknown, source: ReceiveSource, turn: Promise<unknown>, opts: ReceiveOptions): Promise<CheckResult> {
     const now = this.c.now?.() ?? Date.now()
     const seen = (id: string): boolean => this.inflight.has(id) || this.c.store.hasSeen(id)
     const res = checkCommand(raw, { trust: this.c.store.trust, seen, now, skewMs: this.c.skewMs })
@@ -102,7 +110,7 @@ export class CommandProcessor {
     this.inflight.add(command.id)
     try {
       const lastAdmin = this.removesLastAdmin(command)
-      await this.c.store.putCommand(command)
+      await this.c.store.putCommand(command, opts.lazyStoreMs)
       if (lastAdmin != null) {
         if (source === 'local') await this.c.store.recordResult(command, 'rejected', lastAdmin)
         return { ok: false, code: 'forbidden', message: lastAdmin, command }

@@ -13,7 +13,7 @@ export function commandStoreOf (d: Daemon): CommandStore {
     trust: (key) => d.store.trustEntry(key),
     trustList: () => d.store.trustList(),
     hasSeen: (id) => d.store.hasSeen(id),
-    putCommand: async (cmd) => { await d.store.putCommand(cmd) },
+    putCommand: async (cmd, lazyMs) => { await d.store.putCommand(cmd, lazyMs) },
     getRegisterValue: (key) => d.store.getRegister(key)?.value,
     applyRegister: async (reg) => await d.store.applyRegister(reg),
     recordResult: async (cmd, status, reason) => {

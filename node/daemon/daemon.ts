@@ -14,7 +14,7 @@ import { signBeat } from '../../protocol/relayed-beat.js'
 import { CONTROL_SOCKET_NAME, type ReplicaChange } from '../../protocol/control.js'
 import { PROTOCOL_VERSION, type CommandEnvelope, type GossipMessage, type Heartbeat, type NodeEvent, type WireHeartbeat } from '../../protocol/types.js'
 import { planReload, type DaemonConfig, type ReloadPlan } from '../config/index.js'
-import { BystanderQueue, CommandProcessor, isBystander, isOwnAction, type TargetSubject } from '../commands/index.js'
+import { BYSTANDER_STORE_MS, BystanderQueue, CommandProcessor, isBystander, isOwnAction, type TargetSubject } from '../commands/index.js'
 import { createControlServer, type ControlServer } from '../control/index.js'
 import { createHealthCollector, type HealthCollector } from '../health/index.js'
 import { loadFleetKey, loadNodeKey, readInitSeed } from '../identity/index.js'
@@ -96,7 +96,7 @@ export class Daemon {
   /** Peers whose gossip is dropped, relayed or not (test-only partitions). */
   private readonly muted = new Set<string>()
   /** Node actions for other members, stored a moment later (node/commands/bystander.ts). */
-  private readonly bystanders = new BystanderQueue((cmd) => { this.receiveGossiped(cmd) })
+  private readonly bystanders = new BystanderQueue((cmd) => { this.receiveGossiped(cmd, BYSTANDER_STORE_MS) })
   /** Gossiped events on their way into the store: a heartbeat naming them is no reason to pull. */
   private readonly ingesting = new IngestMarks()
   /** Until when our heartbeat waits for events that are spreading (beat-schedule.ts: beatHold). */
@@ -662,16 +662,17 @@ export class Daemon {
         const top = events.reduce((m, e) => Math.max(m, e.seq), 0)
         this.holdBeats()
         this.ingesting.begin(origin, top)
+        const carried = msg.kind === 'events' ? msg.commands ?? [] : []
         this.store.ingestEvents(events).then((r) => {
           if (r.gaps > 0) this.pullFrom(origin, source)
         }, (err) => { this.log.warn({ err: String(err) }, 'ingest failed') }).finally(() => {
           this.ingesting.end(origin, top)
+          // Only now the commands: the carried ones and the held copies these events followed
+          // (bystander.ts). Every member stores the events first; checking a command before them
+          // kept them from the store for its CPU times the receivers sharing the host's cores.
+          for (const cmd of carried) this.onCommand(cmd)
+          this.bystanders.flush()
         })
-        if (msg.kind === 'events') for (const cmd of msg.commands ?? []) this.onCommand(cmd)
-        // The events a held command was waiting behind (its target's transition) are queued for
-        // the store now: the held copies join the same transaction instead of one of their own,
-        // one fsync and one wakeup fewer per member for every node action.
-        this.bystanders.flush()
         break
       }
       case 'command':
@@ -717,9 +718,9 @@ export class Daemon {
     else this.receiveGossiped(cmd)
   }
 
-  private receiveGossiped (cmd: CommandEnvelope): void {
+  private receiveGossiped (cmd: CommandEnvelope, lazyStoreMs?: number): void {
     // A refused write (disk full) leaves the command unseen: anti-entropy brings it again.
-    this.commands.receive(cmd, 'gossip').catch((err) => { this.log.warn({ err: String(err), command: cmd.id }, 'gossiped command not stored') })
+    this.commands.receive(cmd, 'gossip', { lazyStoreMs }).catch((err) => { this.log.warn({ err: String(err), command: cmd.id }, 'gossiped command not stored') })
   }
 
   /**

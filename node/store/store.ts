@@ -259,9 +259,9 @@ export class LmdbStore extends ChangeFeed implements Store {
 
   // ---- commands -------------------------------------------------------------------------------
 
-  async putCommand (cmd: CommandEnvelope): Promise<boolean> {
+  async putCommand (cmd: CommandEnvelope, lazyMs?: number): Promise<boolean> {
     let h!: Buffer
-    const stored = await this.submit({ prepare: () => { h = itemHash(cmd) }, apply: () => cmds.applyCommand(this.db, this.state, cmd, h) })
+    const stored = await this.submit({ prepare: () => { h = itemHash(cmd) }, apply: () => cmds.applyCommand(this.db, this.state, cmd, h), lazyMs })
     if (stored) this.emit({ receivedAt: Date.now(), kind: 'command', origin: cmd.issuer, seq: null, type: cmd.action, command: cmd })
     return stored
   }

@@ -121,7 +121,8 @@ export interface Store {
   listNodes: (filter?: { state?: NodeState, role?: string }) => NodeRecord[]
   history: (nodeId: NodeId, page: { limit: number, offset: number }) => Page<HistoryItem>
 
-  putCommand: (cmd: CommandEnvelope) => Promise<boolean>
+  /** `lazyMs`: no hurry, it rides with the next write or goes within that many ms (writer.ts). */
+  putCommand: (cmd: CommandEnvelope, lazyMs?: number) => Promise<boolean>
   getCommand: (id: string) => CommandEnvelope | undefined
   /** Commands in id (ULID, so issue-time) order, after `after` if given. */
   listCommands: (opts?: { after?: string, limit?: number }) => CommandEnvelope[]

@@ -14,6 +14,12 @@ export interface JobSpec<R> {
   prepare?: () => void | Promise<void>
   /** Inside the write transaction. Must not throw on bad input: return a verdict instead. */
   apply: () => R
+  /**
+   * No hurry: the job waits for the next transaction another job starts and rides along, or
+   * starts one itself after this many ms. A write nobody waits for then costs no commit (fsync,
+   * wakeups) of its own on a busy node, and none in the middle of work somebody does wait for.
+   */
+  lazyMs?: number
 }
 
 interface Job<R> extends JobSpec<R> {
@@ -60,6 +66,9 @@ export class GroupCommit {
   private readonly root: RootDatabase
   private readonly hooks: CommitHooks
   private queue: Array<Job<any>> = []
+  /** Jobs not yet queued: lazy ones (JobSpec.lazyMs) waiting for a transaction to ride in. */
+  private idle: Array<Job<any>> = []
+  private idleTimer: NodeJS.Timeout | undefined
   private running: Promise<void> = Promise.resolve()
   /** Set and cleared synchronously with the queue check, so no submitted job is ever stranded. */
   private active = false
@@ -81,18 +90,29 @@ export class GroupCommit {
 
   async submit<R> (spec: JobSpec<R>): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
-      this.queue.push({ ...spec, resolve, reject })
-      this.wake?.()
-      if (!this.active) {
-        this.active = true
-        this.running = this.loop()
-      }
+      this.idle.push({ ...spec, resolve, reject })
+      if (spec.lazyMs === undefined) this.start()
+      else this.idleTimer ??= setTimeout(() => { this.start() }, spec.lazyMs)
     })
   }
 
-  /** Resolves once everything submitted so far is committed (or failed). */
+  /** Resolves once everything submitted so far is committed (or failed), lazy jobs included. */
   async drain (): Promise<void> {
+    if (this.idle.length > 0) this.start()
     while (this.active) await this.running
+  }
+
+  /** Queues the jobs not yet queued, in submission order, and runs the loop if it is not running. */
+  private start (): void {
+    this.queue.push(...this.idle)
+    this.idle = []
+    clearTimeout(this.idleTimer)
+    this.idleTimer = undefined
+    this.wake?.()
+    if (!this.active) {
+      this.active = true
+      this.running = this.loop()
+    }
   }
 
   private async loop (): Promise<void> {

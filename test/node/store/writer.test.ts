@@ -57,6 +57,49 @@ describe('group commit', () => {
     await root.close()
   })
 
+  describe('lazy jobs', () => {
+    const counting = (root: ReturnType<typeof open>): { w: GroupCommit, txns: () => number } => {
+      let txns = 0
+      const w = new GroupCommit(root, { begin: () => { txns++ }, finish: () => {}, seal: () => {}, commit: () => {}, rollback: () => {}, durable: async () => { await root.flushed } })
+      return { w, txns: () => txns }
+    }
+
+    it('ride in the transaction the next ordinary write starts, in submission order', async () => {
+      const root = open({ path: tempDir(), overlappingSync: true })
+      const { w, txns } = counting(root)
+      const order: string[] = []
+      let lazyDone = false
+      const lazy = w.submit({ apply: () => { order.push('lazy'); root.put('lazy', 1) }, lazyMs: 60_000 }).then(() => { lazyDone = true })
+      await new Promise(resolve => setTimeout(resolve, 30))
+      expect(txns()).toBe(0) // no transaction of its own...
+      expect(lazyDone).toBe(false)
+      await w.submit({ apply: () => { order.push('eager'); root.put('eager', 1) } })
+      await lazy // ...it went with the next one
+      expect(txns()).toBe(1)
+      expect(order).toEqual(['lazy', 'eager'])
+      expect(root.get('lazy')).toBe(1)
+      await w.drain()
+      await root.close()
+    })
+
+    it('commit on their own after lazyMs when nothing else is written, and drain does not wait for that', async () => {
+      const root = open({ path: tempDir(), overlappingSync: true })
+      const { w, txns } = counting(root)
+      let done = false
+      const alone = w.submit({ apply: () => { root.put('a', 1) }, lazyMs: 200 }).then(() => { done = true })
+      await new Promise(resolve => setTimeout(resolve, 20))
+      expect(done).toBe(false) // not before its time
+      await alone
+      expect(txns()).toBe(1)
+      const pending = w.submit({ apply: () => { root.put('b', 2) }, lazyMs: 60_000 })
+      await w.drain() // shutdown: written now, not in a minute
+      await pending
+      expect(root.get('b')).toBe(2)
+      expect(txns()).toBe(2)
+      await root.close()
+    })
+  })
+
   it('a failing transaction rejects its jobs and rolls back; the next batch goes on', async () => {
     const root = open({ path: tempDir() })
     let rollbacks = 0
