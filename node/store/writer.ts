@@ -67,8 +67,8 @@ export class GroupCommit {
   private readonly hooks: CommitHooks
   private queue: Array<Job<any>> = []
   /** Jobs not yet queued: lazy ones (JobSpec.lazyMs) waiting for a transaction to ride in. */
-  private idle: Array<Job<any>> = []
-  private idleTimer: NodeJS.Timeout | undefined
+  private unqueued: Array<Job<any>> = []
+  private lazyTimer: NodeJS.Timeout | undefined
   private running: Promise<void> = Promise.resolve()
   /** Set and cleared synchronously with the queue check, so no submitted job is ever stranded. */
   private active = false
@@ -90,24 +90,24 @@ export class GroupCommit {
 
   async submit<R> (spec: JobSpec<R>): Promise<R> {
     return await new Promise<R>((resolve, reject) => {
-      this.idle.push({ ...spec, resolve, reject })
+      this.unqueued.push({ ...spec, resolve, reject })
       if (spec.lazyMs === undefined) this.start()
-      else this.idleTimer ??= setTimeout(() => { this.start() }, spec.lazyMs)
+      else this.lazyTimer ??= setTimeout(() => { this.start() }, spec.lazyMs)
     })
   }
 
   /** Resolves once everything submitted so far is committed (or failed), lazy jobs included. */
   async drain (): Promise<void> {
-    if (this.idle.length > 0) this.start()
+    if (this.unqueued.length > 0) this.start()
     while (this.active) await this.running
   }
 
   /** Queues the jobs not yet queued, in submission order, and runs the loop if it is not running. */
   private start (): void {
-    this.queue.push(...this.idle)
-    this.idle = []
-    clearTimeout(this.idleTimer)
-    this.idleTimer = undefined
+    this.queue.push(...this.unqueued)
+    this.unqueued = []
+    clearTimeout(this.lazyTimer)
+    this.lazyTimer = undefined
     this.wake?.()
     if (!this.active) {
       this.active = true
